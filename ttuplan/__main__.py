@@ -1,0 +1,5 @@
+"""`python -m ttuplan`: the same as the `ttuplan` command."""
+
+from ttuplan.cli import main
+
+main()

@@ -1,0 +1,75 @@
+"""The public API, and the pipeline read top to bottom: one line per stage.
+
+    parse -> build -> resolve   (ttuplan.parse, ttuplan.build, ttuplan.resolve: load_plan)
+    -> check                    (ttuplan.check: check_plan)
+
+The command line is a thin layer over these functions.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+
+from ttuplan.diagnostics.model import Diagnostic, Severity
+from ttuplan.model import Plan
+from ttuplan.source import SourceMap
+
+ENTRY_NAME = "plan.ttup"
+
+
+class PlanNotFound(Exception):
+    """The path given is not a plan file, or a folder with one (a usage error, exit 2)."""
+
+
+@dataclass(frozen=True, slots=True)
+class CheckResult:
+    """A plan (None if it could not be resolved) with every diagnostic, in source order."""
+
+    entry: str
+    plan: Plan | None
+    diagnostics: tuple[Diagnostic, ...]
+    sources: SourceMap
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for d in self.diagnostics if d.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return len(self.diagnostics) - self.errors
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.errors or (strict and self.warnings))
+
+
+def find_entry(path: str) -> str:
+    """The plan file for `path`: the file itself, or `plan.ttup` (or the only .ttup) in a folder."""
+    if os.path.isdir(path):
+        entry = os.path.join(path, ENTRY_NAME)
+        if os.path.isfile(entry):
+            return entry
+        candidates = sorted(f for f in os.listdir(path) if f.endswith(".ttup"))
+        if len(candidates) == 1:
+            return os.path.join(path, candidates[0])
+        found = ", ".join(candidates) if candidates else "no .ttup files"
+        raise PlanNotFound(f"{path} has no {ENTRY_NAME} ({found}); name the plan file")
+    if not os.path.exists(path):
+        raise PlanNotFound(f"no such file or folder: {path}")
+    if not os.path.isfile(path):
+        raise PlanNotFound(f"not a file: {path}")
+    return path
+
+
+def load_plan(path: str) -> CheckResult:
+    """Parse, build and resolve the plan at `path` (a .ttup file or a folder)."""
+    from ttuplan.resolve import resolve
+
+    entry = find_entry(path)
+    resolved = resolve(entry)
+    return CheckResult(entry, resolved.plan, resolved.diagnostics, resolved.sources)
+
+
+def check_plan(path: str) -> CheckResult:
+    """Load the plan and run every check on it."""
+    return load_plan(path)

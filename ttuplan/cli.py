@@ -1,0 +1,126 @@
+"""The command line: a thin layer over ttuplan.api; click lives only here."""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Any
+
+import click
+
+from ttuplan import __version__
+from ttuplan.diagnostics import codes
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+FORMATS = ("text", "json")
+
+
+def _use_color(choice: str, stream: Any) -> bool:
+    if "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != "":
+        return False
+    if choice == "always":
+        return True
+    if choice == "never":
+        return False
+    isatty = getattr(stream, "isatty", None)
+    return bool(isatty and isatty())
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.version_option(__version__, "--version", "-V", prog_name="ttuplan")
+def main() -> None:
+    """Police deployment plans as text: check them, and compile them into documents.
+
+    Exit codes: 0 clean, 1 problems found (warnings too with --strict), 2 usage or I/O error.
+    """
+
+
+@main.command()
+@click.argument("plans", nargs=-1, required=True, metavar="PLAN...")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(FORMATS),
+    default="text",
+    show_default=True,
+    help="How to report.",
+)
+@click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--max-diagnostics",
+    type=click.IntRange(min=1),
+    default=50,
+    show_default=True,
+    help="Show at most this many diagnostics per plan (text format).",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour the text report (never when NO_COLOR is set).",
+)
+def check(
+    plans: tuple[str, ...], output: str, strict: bool, max_diagnostics: int, color: str
+) -> None:
+    """Check each PLAN (a .ttup file, or a folder with plan.ttup) and report its problems."""
+    from ttuplan.api import PlanNotFound, check_plan
+    from ttuplan.diagnostics.render.json import plan_report, render_json
+    from ttuplan.diagnostics.render.text import TextStyle, render_text, summary_line
+
+    style = TextStyle(_use_color(color, sys.stdout))
+    exit_code = EXIT_CLEAN
+    reports = []
+    for path in plans:
+        try:
+            result = check_plan(path)
+        except PlanNotFound as error:
+            click.echo(f"ttuplan: error: {error}", err=True)
+            exit_code = EXIT_USAGE
+            continue
+        if result.failed(strict) and exit_code == EXIT_CLEAN:
+            exit_code = EXIT_PROBLEMS
+        if output == "json":
+            reports.append(plan_report(result.entry, result.diagnostics))
+            continue
+        if result.diagnostics:
+            click.echo(
+                render_text(
+                    result.diagnostics, result.sources, color=style.color, limit=max_diagnostics
+                )
+            )
+        detail = ""
+        if result.plan is not None:
+            p = result.plan
+            detail = (
+                f" ({len(p.sites)} sites, {len(p.units)} units, {len(p.rayons)} rayons, "
+                f"{len(p.phases)} phases)"
+            )
+        click.echo(summary_line(result.entry, result.diagnostics, style, detail), nl=False)
+    if output == "json":
+        click.echo(render_json(reports, __version__), nl=False)
+    sys.exit(exit_code)
+
+
+@main.command()
+@click.argument("code", required=False)
+def explain(code: str | None) -> None:
+    """Explain a diagnostic CODE (TP201 or undefined-name); list every code without one."""
+    if code is None:
+        for entry in codes.ALL_CODES:
+            click.echo(f"{entry.id}  {entry.severity.value:<7}  {entry.slug:<24}  {entry.summary}")
+        return
+    found = codes.lookup(code)
+    if found is None:
+        from ttuplan.resolve.names import suggest
+
+        close = suggest(code.upper(), codes.BY_ID) or suggest(code.lower(), codes.BY_SLUG)
+        hint = f" (did you mean {close}?)" if close else ""
+        click.echo(
+            f"ttuplan: error: no diagnostic code `{code}`{hint}; `ttuplan explain` lists them",
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    click.echo(f"{found.id} {found.slug} ({found.severity.value}, {found.family.value})\n")
+    click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
+    click.echo(found.explanation)

@@ -1,0 +1,448 @@
+"""The one table of diagnostic codes: id, slug, family, severity, summary, explanation.
+
+Checks import these constants; no code string is written anywhere else. A code is never
+reused: retire one by leaving it here with a note in its explanation.
+"""
+
+from __future__ import annotations
+
+from textwrap import dedent
+
+from ttuplan.diagnostics.model import Code, Family, Severity
+
+E, W = Severity.ERROR, Severity.WARNING
+
+
+def _code(id: str, slug: str, family: Family, severity: Severity, summary: str, text: str) -> Code:
+    return Code(
+        id=id,
+        slug=slug,
+        family=family,
+        severity=severity,
+        summary=summary,
+        explanation=dedent(text).strip(),
+    )
+
+
+# ── files ──────────────────────────────────────────────────────────────────────
+FILE_NOT_FOUND = _code(
+    "TP001",
+    "file-not-found",
+    Family.FILES,
+    E,
+    "a file the plan names cannot be read",
+    """
+    A plan named a file (with `include`, `sites` or `personnel`) that does not exist or
+    cannot be read. Paths are relative to the file that names them:
+
+        include "districts.ttup"        # next to the file that has this line
+        sites "data/tps-2024.csv"       # in the data/ folder beside it
+
+    Check the spelling and the folder, and that the file is committed.
+    """,
+)
+OUTSIDE_PLAN_FOLDER = _code(
+    "TP002",
+    "outside-plan-folder",
+    Family.FILES,
+    E,
+    "a path leads outside the plan's folder",
+    """
+    Every file a plan reads must sit inside the folder of the plan file that `ttuplan`
+    was given (its sub-folders are fine). A path with `..` that climbs out of it, an
+    absolute path, or a symbolic link that points outside it is refused, so that checking
+    or building a plan someone sent you can never read other files on your machine.
+
+    Copy the file into the plan's folder and name it by a relative path.
+    """,
+)
+INCLUDE_CYCLE = _code(
+    "TP003",
+    "include-cycle",
+    Family.FILES,
+    E,
+    "files include each other in a loop",
+    """
+    A file includes itself, directly or through other files. Each file of a plan is read
+    once; a loop of includes has no first file. The diagnostic lists every `include` on
+    the loop. Remove the `include` that closes it: usually the one in the file that was
+    meant to be included, not to include.
+    """,
+)
+NOT_UTF8 = _code(
+    "TP004",
+    "not-utf8",
+    Family.FILES,
+    E,
+    "a file is not UTF-8 text",
+    """
+    Plan files and data tables are read as UTF-8. The diagnostic points at the first byte
+    that is not valid UTF-8. Spreadsheets often save CSV as Windows-1252: save it again
+    as "CSV UTF-8", or convert it with `iconv -f windows-1252 -t utf-8`.
+    """,
+)
+DUPLICATE_INCLUDE = _code(
+    "TP005",
+    "duplicate-include",
+    Family.FILES,
+    W,
+    "a file is included more than once",
+    """
+    The same file is included twice. It is read only once, so the second `include` does
+    nothing; remove it so that readers are not misled about where definitions come from.
+    """,
+)
+
+# ── syntax ─────────────────────────────────────────────────────────────────────
+UNEXPECTED_TOKEN = _code(
+    "TP101",
+    "unexpected-token",
+    Family.SYNTAX,
+    E,
+    "something stands where the language does not allow it",
+    """
+    The parser found a word, number or sign where the language expects something else.
+    The message names what was found and what could stand there instead. Compare the line
+    with the language tour in the README; every statement sits on its own line:
+
+        unit polres "Polres TTU" {
+          force polri
+          strength 425
+        }
+    """,
+)
+UNEXPECTED_CHARACTER = _code(
+    "TP102",
+    "unexpected-character",
+    Family.SYNTAX,
+    E,
+    "a character that is not part of the language",
+    """
+    The file holds a character that cannot start any word, number or sign of the
+    language (a stray symbol, a control character, a NUL byte). Labels may contain any
+    character, but only inside double quotes:  "Pos Pol Bijaepasu (Rayon I)".
+    """,
+)
+UNTERMINATED_STRING = _code(
+    "TP103",
+    "unterminated-string",
+    Family.SYNTAX,
+    E,
+    "a quoted label is not closed on its line",
+    """
+    A label opened with `"` has no closing `"` on the same line. Labels cannot span lines.
+    To put a double quote inside a label, write it as \\" .
+    """,
+)
+UNCLOSED_BLOCK = _code(
+    "TP104",
+    "unclosed-block",
+    Family.SYNTAX,
+    E,
+    "a block opened with { is never closed",
+    """
+    A block opened with `{` has no matching `}` before the next declaration or the end of
+    the file. The diagnostic points at the `{` and at where the block should have ended.
+    Add the `}` on its own line after the block's last statement.
+    """,
+)
+UNKNOWN_KEYWORD = _code(
+    "TP105",
+    "unknown-keyword",
+    Family.SYNTAX,
+    E,
+    "a statement starts with a word the block does not know",
+    """
+    A line starts with a word that is not one of the statements allowed in this block,
+    usually a misspelling (`strenght` for `strength`). The message suggests the closest
+    statement and lists the ones the block accepts.
+    """,
+)
+UNQUOTED_LABEL = _code(
+    "TP106",
+    "unquoted-label",
+    Family.SYNTAX,
+    E,
+    "a label is written without quotes",
+    """
+    Labels, the human names shown in documents, are written in double quotes; names
+    (identifiers) are not:
+
+        force polri "Polri"
+        unit polres "Polres TTU" { ... }
+    """,
+)
+STRAY_PUNCTUATION = _code(
+    "TP107",
+    "stray-punctuation",
+    Family.SYNTAX,
+    E,
+    "a sign such as = : ; where the language has none",
+    """
+    Statements are a keyword followed by its values, with no `=` or `:` between them and
+    no `;` after them:
+
+        strength 425          # not: strength = 425   or   strength: 425;
+    """,
+)
+BAD_DATE = _code(
+    "TP108",
+    "bad-date",
+    Family.SYNTAX,
+    E,
+    "a date that is not a real YYYY-MM-DD date",
+    """
+    Dates are written as four-digit year, two-digit month and two-digit day, and must
+    exist: `2024-02-14`. `2024-2-14` and `2024-02-30` are refused.
+    """,
+)
+BAD_TIME = _code(
+    "TP109",
+    "bad-time",
+    Family.SYNTAX,
+    E,
+    "a time that is not a real HH:MM time",
+    """
+    Times are written on the 24-hour clock as HH:MM, from 00:00 to 23:59: `06:00`,
+    `18:30`. They are local times in the plan's `timezone`.
+    """,
+)
+BAD_DURATION = _code(
+    "TP110",
+    "bad-duration",
+    Family.SYNTAX,
+    E,
+    "a duration that is not minutes or hours",
+    """
+    Durations are a whole number followed by `m` (minutes) or `h` (hours), with no space:
+    `30m`, `2h`.
+    """,
+)
+BAD_NUMBER = _code(
+    "TP111",
+    "bad-number",
+    Family.SYNTAX,
+    E,
+    "a number that is not allowed where it stands",
+    """
+    Counts of people and sites (strength, voters, reserves, the numbers of a ratio) are
+    whole numbers of reasonable size; speeds and factors must be positive. The message
+    says what the statement accepts.
+    """,
+)
+BAD_COORDINATE = _code(
+    "TP112",
+    "bad-coordinate",
+    Family.SYNTAX,
+    E,
+    "a coordinate outside the globe",
+    """
+    Coordinates are `at LATITUDE, LONGITUDE` in decimal degrees (WGS 84), latitude first,
+    between -90 and 90, longitude between -180 and 180. Kefamenanu is `at -9.447, 124.479`.
+    Swapped values are the usual cause.
+    """,
+)
+BAD_NAME = _code(
+    "TP113",
+    "bad-name",
+    Family.SYNTAX,
+    E,
+    "a name that is not snake_case",
+    """
+    Names (identifiers) are lower-case letters, digits and underscores, starting with a
+    letter or underscore: `polsek_miomaffo_timur`. Put capitals and spaces in the label:
+
+        unit polsek_insana "Polsek Insana" { ... }
+    """,
+)
+
+# ── names and structure ────────────────────────────────────────────────────────
+UNDEFINED_NAME = _code(
+    "TP201",
+    "undefined-name",
+    Family.NAMES,
+    E,
+    "a name is used but never defined",
+    """
+    A statement refers to a name that no declaration defines. The message suggests the
+    closest defined name of the right kind. Definitions may come from any included file
+    and may appear before or after their use.
+    """,
+)
+DUPLICATE_DEFINITION = _code(
+    "TP202",
+    "duplicate-definition",
+    Family.NAMES,
+    E,
+    "a name is defined twice",
+    """
+    Every name in a plan (force, kind, risk class, district, site, unit, rayon, pool,
+    phase) means one thing. Two declarations use the same name; both places are shown.
+    Rename one, or remove the copy. Site ids from a site table share this namespace.
+    """,
+)
+UNUSED_DEFINITION = _code(
+    "TP203",
+    "unused-definition",
+    Family.NAMES,
+    W,
+    "a definition nothing uses",
+    """
+    A force, kind, risk class or district is defined but never used: no site, rule,
+    unit or rayon refers to it. It is often a leftover or a misspelling of the name used
+    elsewhere. Remove it, or use it.
+    """,
+)
+WRONG_KIND_OF_NAME = _code(
+    "TP204",
+    "wrong-kind-of-name",
+    Family.NAMES,
+    E,
+    "a name of the wrong kind",
+    """
+    A name is defined, but as something else than the statement needs: `covers` takes
+    districts, `parent` a unit, `escalates to` a unit, rayon or pool, `during` phases,
+    `force` a force. The message says what the name is and what was expected.
+    """,
+)
+DUPLICATE_STATEMENT = _code(
+    "TP205",
+    "duplicate-statement",
+    Family.NAMES,
+    E,
+    "a statement given twice in one block",
+    """
+    A statement that takes one value (a unit's `strength`, a site's `district`, the
+    plan's `authority`) appears twice in the same block. Keep one.
+    """,
+)
+MISSING_STATEMENT = _code(
+    "TP206",
+    "missing-statement",
+    Family.NAMES,
+    E,
+    "a block lacks a statement it needs",
+    """
+    A declaration lacks a statement without which it has no meaning: a site needs `kind`,
+    `district` and `risk`; a unit needs `force`; a rayon needs `districts`; a plan needs
+    one `plan` block. The message names what is missing.
+    """,
+)
+INVALID_VALUE = _code(
+    "TP207",
+    "invalid-value",
+    Family.NAMES,
+    E,
+    "a value outside what the statement accepts",
+    """
+    A statement has a value of the right form but not one it accepts: an unknown
+    `language` (use `id` or `en`), an unknown `timezone`, a `role` other than `reserve`,
+    `during` inside a phase, a phase that ends before it starts. The message lists what
+    is accepted.
+    """,
+)
+
+# ── data tables ────────────────────────────────────────────────────────────────
+MISSING_COLUMN = _code(
+    "TP301",
+    "missing-column",
+    Family.DATA,
+    E,
+    "a table lacks a required column",
+    """
+    The header (first line that is not a `#` comment) of a site table must name the
+    columns id, name, kind, district and risk; village, voters, lat and lon are
+    optional. Column order is free. Personnel tables need nrp, name, rank and unit.
+    """,
+)
+UNKNOWN_NAME_IN_TABLE = _code(
+    "TP302",
+    "unknown-name-in-table",
+    Family.DATA,
+    E,
+    "a table row names something the plan does not define",
+    """
+    A row refers to a district, risk class, kind or unit that no declaration defines. The
+    position is the row's line and the cell's column in the table file. Define the name
+    in the plan, or correct the cell.
+    """,
+)
+DUPLICATE_ID = _code(
+    "TP303",
+    "duplicate-id",
+    Family.DATA,
+    E,
+    "a table row repeats an id",
+    """
+    Site ids (and personnel NRPs) must be unique across the plan: in one table, across
+    tables, and against sites declared in `.ttup` files. Both places are shown.
+    """,
+)
+BAD_CELL = _code(
+    "TP304",
+    "bad-cell",
+    Family.DATA,
+    E,
+    "a table cell that is not a valid value",
+    """
+    A cell does not hold what its column needs: an id that is not snake_case, a voter
+    count that is not a whole number, a latitude or longitude that is not a number on the
+    globe, an empty required cell. Leave lat and lon both empty when a site has no
+    coordinates.
+    """,
+)
+MALFORMED_ROW = _code(
+    "TP305",
+    "malformed-row",
+    Family.DATA,
+    E,
+    "a table row has the wrong number of cells",
+    """
+    A row has more or fewer cells than the header has columns, usually a comma inside an
+    unquoted name. Quote such cells: `"Kantor Camat, Lama"`.
+    """,
+)
+UNKNOWN_COLUMN = _code(
+    "TP306",
+    "unknown-column",
+    Family.DATA,
+    W,
+    "a table column ttuplan does not use",
+    """
+    The header names a column that ttuplan does not read, often a misspelling of one it
+    does (`vilage` for `village`). Its cells are ignored.
+    """,
+)
+EMPTY_TABLE = _code(
+    "TP307",
+    "empty-table",
+    Family.DATA,
+    W,
+    "a table has no rows",
+    """
+    A table named by the plan has a header but no rows, so it adds nothing to the plan.
+    """,
+)
+TOO_MANY_BAD_ROWS = _code(
+    "TP308",
+    "too-many-bad-rows",
+    Family.DATA,
+    E,
+    "a table has more bad rows than are listed",
+    """
+    A table has so many bad rows that only the first ones are listed one by one; this
+    diagnostic counts the rest. Usually the whole file has one cause (a wrong separator,
+    an export in another layout): fix that and check again.
+    """,
+)
+
+ALL_CODES: tuple[Code, ...] = tuple(
+    value for value in dict(globals()).values() if isinstance(value, Code)
+)
+BY_ID: dict[str, Code] = {code.id: code for code in ALL_CODES}
+BY_SLUG: dict[str, Code] = {code.slug: code for code in ALL_CODES}
+
+
+def lookup(text: str) -> Code | None:
+    """A code by id (`TP201`, any case) or slug (`undefined-name`)."""
+    return BY_ID.get(text.upper()) or BY_SLUG.get(text.lower())

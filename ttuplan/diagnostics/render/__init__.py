@@ -1,0 +1,1 @@
+"""One renderer per diagnostic format; no check formats a location itself."""

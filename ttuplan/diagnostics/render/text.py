@@ -1,0 +1,144 @@
+"""Diagnostics as text for people, in the manner of rustc: code, place, the line, a fix."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ttuplan.diagnostics.model import Diagnostic, Label, Severity
+from ttuplan.source import SourceMap, Span
+
+MAX_SHOWN_WIDTH = 120
+
+_RESET = "\x1b[0m"
+_STYLES = {
+    "error": "\x1b[1;31m",
+    "warning": "\x1b[1;33m",
+    "gutter": "\x1b[1;34m",
+    "secondary": "\x1b[1;34m",
+    "bold": "\x1b[1m",
+    "help": "\x1b[1;36m",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TextStyle:
+    color: bool = False
+
+    def paint(self, style: str, text: str) -> str:
+        return f"{_STYLES[style]}{text}{_RESET}" if self.color and text else text
+
+
+def render_text(
+    diagnostics: Sequence[Diagnostic],
+    sources: SourceMap,
+    *,
+    color: bool = False,
+    limit: int | None = None,
+) -> str:
+    """Every diagnostic (up to `limit`), each a block of lines, ending with a newline."""
+    style = TextStyle(color)
+    shown = diagnostics if limit is None else diagnostics[:limit]
+    blocks = [render_one(d, sources, style) for d in shown]
+    hidden = len(diagnostics) - len(shown)
+    if hidden > 0:
+        blocks.append(
+            f"... and {hidden} more (show them with --max-diagnostics {len(diagnostics)})\n"
+        )
+    return "\n".join(blocks)
+
+
+def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> str:
+    severity = diagnostic.severity.value
+    primary_mark = "^"
+    head = style.paint(severity, f"{severity}[{diagnostic.code.id}]")
+    lines = [f"{head}{style.paint('bold', ': ' + diagnostic.message)}"]
+    spans = [s for s in (diagnostic.span, *(r.span for r in diagnostic.related)) if s]
+    width = max((len(str(s.line)) for s in spans), default=1)
+    pad = " " * width
+    gutter = style.paint("gutter", f"{pad} |")
+    if diagnostic.span is not None:
+        lines.append(f"{pad}{style.paint('gutter', '-->')} {diagnostic.span}")
+        lines.extend(
+            _snippet(
+                diagnostic.span, diagnostic.label, primary_mark, severity, sources, style, width
+            )
+        )
+    last_file = diagnostic.span.file if diagnostic.span else None
+    for related in diagnostic.related:
+        if related.span.file != last_file or diagnostic.span is None:
+            lines.append(f"{pad}{style.paint('gutter', ':::')} {related.span}")
+            last_file = related.span.file
+        lines.extend(
+            _snippet(
+                related.span, related.message, "-", "secondary", sources, style, width, header=False
+            )
+        )
+    if diagnostic.notes or diagnostic.help:
+        lines.append(gutter)
+    for note in diagnostic.notes:
+        lines.append(f"{pad} {style.paint('gutter', '=')} {style.paint('bold', 'note')}: {note}")
+    if diagnostic.help:
+        lines.append(
+            f"{pad} {style.paint('gutter', '=')} {style.paint('help', 'help')}: {diagnostic.help}"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _snippet(
+    span: Span,
+    label: str,
+    mark: str,
+    tone: str,
+    sources: SourceMap,
+    style: TextStyle,
+    width: int,
+    header: bool = True,
+) -> list[str]:
+    pad = " " * width
+    source = sources.get(span.file)
+    text = source.line_text(span.line) if source else ""
+    if not text and span.column <= 1 and not label:
+        return []
+    text = text.replace("\t", " ")
+    start = max(span.column - 1, 0)
+    end = span.end_column - 1 if span.end_line == span.line else len(text)
+    end = max(min(end, len(text)), start + 1)
+    shown, start, end = _window(text, start, end)
+    gutter = style.paint("gutter", f"{pad} |")
+    underline = " " * start + style.paint(
+        tone, mark * (end - start) + (" " + label if label else "")
+    )
+    number = style.paint("gutter", f"{span.line:>{width}} |")
+    return [gutter, f"{number} {shown}", f"{gutter} {underline}"]
+
+
+def _window(text: str, start: int, end: int) -> tuple[str, int, int]:
+    """Cut a long line to a window around the span, marking the cuts with `...`."""
+    if len(text) <= MAX_SHOWN_WIDTH:
+        return text, start, end
+    end = min(end, start + MAX_SHOWN_WIDTH - 50)
+    left = max(0, start - 40)
+    right = min(len(text), max(end + 40, left + MAX_SHOWN_WIDTH - 10))
+    prefix = "..." if left else ""
+    suffix = "..." if right < len(text) else ""
+    return prefix + text[left:right] + suffix, start - left + len(prefix), end - left + len(prefix)
+
+
+def summary_line(
+    path: str, diagnostics: Sequence[Diagnostic], style: TextStyle, detail: str = ""
+) -> str:
+    """The last line of a check: what was checked and what was found."""
+    errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
+    warnings = len(diagnostics) - errors
+    if not diagnostics:
+        return f"{style.paint('bold', path)}: no problems{detail}\n"
+    parts = []
+    if errors:
+        parts.append(style.paint("error", f"{errors} error{'s' if errors != 1 else ''}"))
+    if warnings:
+        parts.append(style.paint("warning", f"{warnings} warning{'s' if warnings != 1 else ''}"))
+    return f"{style.paint('bold', path)}: {' and '.join(parts)}\n"
+
+
+__all__ = ["Label", "TextStyle", "render_one", "render_text", "summary_line"]

@@ -1,0 +1,236 @@
+"""The resolved plan: what the plan says, with every name checked. Standard library only.
+
+Every collection is a tuple in declaration order (includes expanded where they stand);
+names refer to other declarations by their name. Spans are left out of equality.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from ttuplan.source import Span
+
+NOWHERE = Span("<plan>", 1, 1, 1, 1)
+
+DEFAULT_SPEED_KMH = 40.0
+DEFAULT_DETOUR = 1.4
+DEFAULT_ESCALATION_LIMIT = 6
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Located:
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class PlanInfo(Located):
+    name: str
+    label: str
+    authority: str = ""
+    operation: str = ""
+    basis: str = ""
+    timezone: str = "Asia/Makassar"
+    language: str = "id"
+    classification: str = ""
+    number: str = ""
+    letterhead: tuple[str, ...] = ()
+    situation: tuple[str, ...] = ()
+    mission: tuple[str, ...] = ()
+    speed_kmh: float = DEFAULT_SPEED_KMH
+    detour: float = DEFAULT_DETOUR
+    escalation_limit: int = DEFAULT_ESCALATION_LIMIT
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Force(Located):
+    name: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Kind(Located):
+    name: str
+    label: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rule(Located):
+    """`amount` of `force` per `per` sites of `kind`."""
+
+    force: str
+    amount: int
+    per: int
+    kind: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class RiskClass(Located):
+    """A risk class; `rank` 0 is the least severe (declaration order)."""
+
+    name: str
+    label: str
+    rank: int
+    rules: tuple[Rule, ...] = ()
+    reserve_within: int | None = None  # minutes
+    reserve_within_span: Span | None = field(default=None, compare=False, repr=False)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class District(Located):
+    name: str
+    label: str
+    code: str = ""
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Site(Located):
+    id: str
+    label: str
+    kind: str
+    district: str
+    risk: str
+    village: str = ""
+    voters: int | None = None
+    lat: float | None = None
+    lon: float | None = None
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Contact:
+    callsign: str = ""
+    commander: str = ""
+    phone: str = ""
+    radio: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalation(Located):
+    """An `escalates to` edge; `during` empty means in every phase it is not replaced."""
+
+    target: str
+    during: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Unit(Located):
+    name: str
+    label: str
+    force: str
+    parent: str | None = None
+    strength: int | None = None
+    base: str | None = None
+    covers_all: bool = False
+    covers: tuple[str, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    available_from: dt.datetime | None = None
+    available_until: dt.datetime | None = None  # exclusive
+    role: str | None = None
+    final: bool = False
+    contact: Contact = Contact()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Post(Located):
+    label: str
+    district: str
+    lat: float | None = None
+    lon: float | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Reserve(Located):
+    """`reserve 16 from polres`: people held back from `sources`, in order."""
+
+    amount: int
+    sources: tuple[str, ...]
+    during: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Rayon(Located):
+    name: str
+    label: str
+    post: Post | None = None
+    districts: tuple[str, ...] = ()
+    reserves: tuple[Reserve, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    contact: Contact = Contact()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Pool(Located):
+    """A reserve with no post or area of its own (the calling system)."""
+
+    name: str
+    label: str
+    reserves: tuple[Reserve, ...] = ()
+    escalations: tuple[Escalation, ...] = ()
+    contact: Contact = Contact()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Guard(Located):
+    """Sites to guard: by their risk class's rules, or with fixed numbers per site."""
+
+    targets: tuple[str, ...]
+    by_risk: bool
+    amounts: tuple[tuple[str, int], ...] = ()  # (force, people per site)
+    during: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Shift(Located):
+    name: str
+    start: dt.time
+    end: dt.time  # before start: the shift runs past midnight
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Muster(Located):
+    time: dt.time
+    place: str
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Phase(Located):
+    """A phase from `start` (inclusive) to `end` (exclusive), local time of the plan."""
+
+    name: str
+    label: str
+    start: dt.datetime
+    end: dt.datetime
+    guards: tuple[Guard, ...] = ()
+    shifts: tuple[Shift, ...] = ()
+    muster: Muster | None = None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Person(Located):
+    nrp: str
+    name: str
+    rank: str
+    unit: str
+    phone: str = ""
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Plan:
+    """A whole plan, resolved: every name in it refers to a declaration of the right kind."""
+
+    info: PlanInfo
+    forces: tuple[Force, ...] = ()
+    kinds: tuple[Kind, ...] = ()
+    risks: tuple[RiskClass, ...] = ()
+    districts: tuple[District, ...] = ()
+    sites: tuple[Site, ...] = ()
+    units: tuple[Unit, ...] = ()
+    rayons: tuple[Rayon, ...] = ()
+    pools: tuple[Pool, ...] = ()
+    phases: tuple[Phase, ...] = ()
+    guards: tuple[Guard, ...] = ()  # top-level guards; they hold in their `during` phases
+    personnel: tuple[Person, ...] = ()
+    files: tuple[str, ...] = field(default=(), compare=False)

@@ -1,0 +1,112 @@
+"""Lexing that survives bad characters: each bad run is a diagnostic, lexing goes on after it."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from lark import Token
+from lark.exceptions import UnexpectedCharacters
+from lark.lexer import LexerState
+from lark.utils import TextSlice
+
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.parse.grammar import lark_lexer
+from ttuplan.source import Span
+
+MAX_LEX_ERRORS = 25
+
+# Characters that can start some token or blank; a run of anything else is one bad run.
+_BAD_RUN = re.compile(r'[^A-Za-z0-9_"#{},.\s\-\ufeff]+')
+
+_STRAY = {
+    "=": "`=` is not used in ttuplan: a statement is its keyword, then its values",
+    ":": "`:` is not used after a keyword: a statement is its keyword, then its values",
+    ";": "statements end at the end of the line; `;` is not used",
+}
+
+
+def lex(text: str, file: str) -> tuple[list[Token], list[Diagnostic]]:
+    """All tokens of `text`; bad characters and unclosed labels become diagnostics."""
+    lexer = lark_lexer()
+    state = LexerState(TextSlice(text, 0, len(text)))
+    tokens: list[Token] = []
+    diagnostics: list[Diagnostic] = []
+    skipped = 0
+    while True:
+        try:
+            tokens.extend(lexer.lex(state, None))
+            break
+        except UnexpectedCharacters as error:
+            start = int(error.pos_in_stream or 0)
+            length = _bad_length(text, start)
+            if len(diagnostics) < MAX_LEX_ERRORS:
+                diagnostics.append(_describe(text, file, start, length, error.line, error.column))
+            else:
+                skipped += 1
+            if text[start] == '"':  # read the open label as if closed at the end of its line
+                tokens.append(_closed_label(text, start, length, error.line, error.column))
+            state.line_ctr.feed(TextSlice(text, start, start + length))
+    if skipped:
+        last = diagnostics[-1]
+        diagnostics.append(
+            Diagnostic(
+                code=last.code,
+                message=f"... and {skipped} more characters or labels that could not be read",
+                span=None,
+                help="this file is probably not a plan file, or was saved in another encoding",
+            )
+        )
+    return tokens, diagnostics
+
+
+def _closed_label(text: str, start: int, length: int, line: int, column: int) -> Token:
+    value = text[start : start + length].rstrip("\r") + '"'
+    return Token("STRING", value, start, line, column, line, column + length, start + length)
+
+
+def _bad_length(text: str, start: int) -> int:
+    if text[start] == '"':
+        end = text.find("\n", start)
+        return (len(text) if end < 0 else end) - start
+    match = _BAD_RUN.match(text, start)
+    return match.end() - start if match else 1
+
+
+def _describe(text: str, file: str, start: int, length: int, line: int, column: int) -> Diagnostic:
+    char = text[start]
+    width = min(length, 200)
+    span = Span(file, line, column, line, column + width)
+    if char == '"':
+        return Diagnostic(
+            code=codes.UNTERMINATED_STRING,
+            message='this label has no closing `"` on its line',
+            span=span,
+            label="label starts here",
+            help='close the label with `"` before the end of the line',
+        )
+    if char in _STRAY and length == 1:
+        return Diagnostic(
+            code=codes.STRAY_PUNCTUATION,
+            message=f"unexpected `{char}`",
+            span=span,
+            label="remove this",
+            help=_STRAY[char] + ", as in `strength 425`",
+        )
+    shown = text[start : start + min(length, 12)]
+    return Diagnostic(
+        code=codes.UNEXPECTED_CHARACTER,
+        message=f"unexpected {_char_words(shown)}",
+        span=span,
+        label="not part of the language",
+        help="put text in double quotes if it belongs in a label; remove it otherwise",
+    )
+
+
+def _char_words(shown: str) -> str:
+    char = shown[0]
+    if char.isprintable() and not char.isspace():
+        return f"character{'s' if len(shown) > 1 else ''} `{shown}`"
+    name = unicodedata.name(char, "control character")
+    return f"character U+{ord(char):04X} ({name})"

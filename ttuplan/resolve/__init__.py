@@ -1,0 +1,172 @@
+"""Stage 3: files and names to a resolved Plan (includes, tables, references, unused names)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from ttuplan import model as m
+from ttuplan.build import nodes as n
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.resolve.assemble import Assembler
+from ttuplan.resolve.files import PlanFolder, load_modules, read_text
+from ttuplan.resolve.names import Symbols
+from ttuplan.resolve.personnel import load_personnel
+from ttuplan.resolve.sites import load_site_table
+from ttuplan.source import SourceMap, Span
+
+
+@dataclass(frozen=True, slots=True)
+class Resolved:
+    """A resolved plan (None when the plan could not be read far enough) and its problems."""
+
+    plan: m.Plan | None
+    diagnostics: tuple[Diagnostic, ...]
+    sources: SourceMap
+
+
+def resolve(entry: str) -> Resolved:
+    """Read the plan whose entry file is `entry`, with everything it includes and names."""
+    sources = SourceMap()
+    folder = PlanFolder.of(entry)
+    loaded = load_modules(entry, folder, sources)
+    problems = loaded.problems
+    if loaded.syntax_failed:
+        return Resolved(None, _ordered(problems, sources), sources)
+    symbols = Symbols(problems=problems)
+    declarations = loaded.declarations
+    plans = [d for d in declarations if isinstance(d, n.Block) and d.keyword == "plan"]
+    for declaration in declarations:
+        if isinstance(declaration, n.Block | n.Phase):
+            keyword = "phase" if isinstance(declaration, n.Phase) else declaration.keyword
+            symbols.define(declaration.name.value, keyword, declaration.name.span)
+    if not plans:
+        problems.append(
+            Diagnostic(
+                code=codes.MISSING_STATEMENT,
+                message=f"`{entry}` has no `plan` block",
+                span=Span(entry, 1, 1, 1, 2),
+                label="the plan starts here",
+                help='start the file with `plan NAME "Title" { authority "..." }`',
+            )
+        )
+        return Resolved(None, _ordered(problems, sources), sources)
+    for extra in plans[1:]:
+        problems.append(
+            Diagnostic(
+                code=codes.DUPLICATE_DEFINITION,
+                message="a plan has one `plan` block",
+                span=extra.name.span,
+                label="a second plan block",
+                related=(Label(span=plans[0].name.span, message="the first plan block"),),
+                help="merge the two blocks, or check the plan in two runs",
+            )
+        )
+
+    site_ids: dict[str, Span] = {}
+    nrps: dict[str, Span] = {}
+    table_sites: list[m.Site] = []
+    people: list[m.Person] = []
+    for declaration in declarations:
+        if not isinstance(declaration, n.FileReference):
+            continue
+        path, problem = folder.locate(declaration.path, declaration.span.file)
+        if path is None:
+            if problem is not None:
+                problems.append(problem)
+            continue
+        text = read_text(path, sources, problems, declaration.path.span)
+        if text is None:
+            continue
+        if declaration.keyword == "sites":
+            table_sites.extend(load_site_table(path, text, symbols, site_ids, sources, problems))
+        else:
+            people.extend(load_personnel(path, text, symbols, nrps, sources, problems))
+
+    assembler = Assembler(
+        symbols=symbols, problems=problems, table_sites={site.id for site in table_sites}
+    )
+    plan = _assemble(declarations, plans[0], assembler, table_sites, people, sources)
+    problems.extend(symbols.unused())
+    return Resolved(plan, _ordered(problems, sources), sources)
+
+
+def _assemble(
+    declarations: list[n.Declaration],
+    plan_block: n.Block,
+    assembler: Assembler,
+    table_sites: list[m.Site],
+    people: list[m.Person],
+    sources: SourceMap,
+) -> m.Plan:
+    forces: list[m.Force] = []
+    kinds: list[m.Kind] = []
+    risks: list[m.RiskClass] = []
+    districts: list[m.District] = []
+    sites: list[m.Site] = []
+    units: list[m.Unit] = []
+    rayons: list[m.Rayon] = []
+    pools: list[m.Pool] = []
+    phases: list[m.Phase] = []
+    guards: list[m.Guard] = []
+    for declaration in declarations:
+        if isinstance(declaration, n.Phase):
+            _keep(phases, assembler.phase(declaration))
+        elif isinstance(declaration, n.Guard):
+            _keep(guards, assembler.guard(declaration))
+        elif isinstance(declaration, n.Block):
+            name, label, span = declaration.name.value, declaration.label.value, declaration.span
+            match declaration.keyword:
+                case "force":
+                    forces.append(m.Force(name=name, label=label, span=span))
+                case "kind":
+                    kinds.append(m.Kind(name=name, label=label, span=span))
+                case "risk":
+                    risks.append(assembler.risk(declaration, len(risks)))
+                case "district":
+                    districts.append(assembler.district(declaration))
+                case "site":
+                    _keep(sites, assembler.site(declaration))
+                case "unit":
+                    _keep(units, assembler.unit(declaration))
+                case "rayon":
+                    rayons.append(assembler.rayon(declaration))
+                case "pool":
+                    pools.append(assembler.pool(declaration))
+    return m.Plan(
+        info=assembler.plan_info(plan_block),
+        forces=tuple(forces),
+        kinds=tuple(kinds),
+        risks=tuple(risks),
+        districts=tuple(districts),
+        sites=(*sites, *table_sites),
+        units=tuple(units),
+        rayons=tuple(rayons),
+        pools=tuple(pools),
+        phases=tuple(phases),
+        guards=tuple(guards),
+        personnel=tuple(people),
+        files=sources.paths(),
+    )
+
+
+T = TypeVar("T")
+
+
+def _keep(into: list[T], value: T | None) -> None:
+    if value is not None:
+        into.append(value)
+
+
+def _ordered(problems: list[Diagnostic], sources: SourceMap) -> tuple[Diagnostic, ...]:
+    """Problems in source order: by file in reading order, then line and column."""
+    order = {path: index for index, path in enumerate(sources.paths())}
+
+    def key(diagnostic: Diagnostic) -> tuple[int, int, int]:
+        span = diagnostic.span
+        if span is None:
+            return (-1, 0, 0)
+        return (order.get(span.file, len(order)), span.line, span.column)
+
+    return tuple(sorted(problems, key=key))

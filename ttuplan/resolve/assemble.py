@@ -1,0 +1,360 @@
+"""Declarations to the resolved Plan: every reference checked against the symbol table."""
+
+from __future__ import annotations
+
+import datetime as dt
+import zoneinfo
+from dataclasses import dataclass, field
+
+from ttuplan import model as m
+from ttuplan.build import nodes as n
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.resolve.body import Body, missing
+from ttuplan.resolve.names import COMMANDS, Symbols
+from ttuplan.source import Span
+
+LANGUAGES = ("id", "en")
+ROLES = ("reserve",)
+
+
+@dataclass
+class Assembler:
+    symbols: Symbols
+    problems: list[Diagnostic]
+    table_sites: set[str] = field(default_factory=set)
+    _timezones: set[str] | None = None
+
+    # ── helpers ─────────────────────────────────────────────────────────────
+    def ref(self, name: n.Name, kinds: tuple[str, ...], what: str) -> str | None:
+        return name.value if self.symbols.use(name.value, kinds, name.span, what) else None
+
+    def refs(self, names: tuple[n.Name, ...], kinds: tuple[str, ...], what: str) -> tuple[str, ...]:
+        return tuple(r for name in names if (r := self.ref(name, kinds, what)) is not None)
+
+    def invalid(self, span: Span, message: str, label: str, help: str) -> None:
+        self.problems.append(
+            Diagnostic(code=codes.INVALID_VALUE, message=message, span=span, label=label, help=help)
+        )
+
+    def contact(self, body: Body) -> m.Contact:
+        return m.Contact(
+            callsign=body.text("callsign"),
+            commander=body.text("commander"),
+            phone=body.text("phone"),
+            radio=body.text("radio"),
+        )
+
+    def escalations(self, body: Body, owner: str) -> tuple[m.Escalation, ...]:
+        found = []
+        for statement in body.all("escalates", n.Escalates):
+            target = self.ref(statement.target, tuple(COMMANDS), f"`escalates to` of {owner}")
+            during = self.refs(statement.during, ("phase",), "`during`")
+            if target is not None:
+                found.append(m.Escalation(target=target, during=during, span=statement.span))
+        return tuple(found)
+
+    def reserves(self, body: Body, owner: str) -> tuple[m.Reserve, ...]:
+        found = []
+        for statement in body.all("reserve", n.Reserve):
+            sources = self.refs(statement.sources, ("unit",), f"a reserve of {owner}")
+            during = self.refs(statement.during, ("phase",), "`during`")
+            amount = statement.amount.value
+            if isinstance(amount, int) and len(sources) == len(statement.sources):
+                found.append(
+                    m.Reserve(amount=amount, sources=sources, during=during, span=statement.span)
+                )
+        return tuple(found)
+
+    # ── declarations ─────────────────────────────────────────────────────────
+    def plan_info(self, block: n.Block) -> m.PlanInfo:
+        body = Body(block.body, "the plan block", self.problems)
+        language = "id"
+        if (statement := body.get("language", n.RefStatement)) is not None:
+            if statement.name.value in LANGUAGES:
+                language = statement.name.value
+            else:
+                self.invalid(
+                    statement.name.span,
+                    f"no language `{statement.name.value}`",
+                    "ttuplan writes Bahasa Indonesia (`id`) and English (`en`)",
+                    "write `language id` or `language en`",
+                )
+        timezone = body.text("timezone") or "Asia/Makassar"
+        if body.has("timezone") and not self._timezone_known(timezone):
+            statement_t = body.get("timezone", n.TextStatement)
+            assert statement_t is not None
+            self.invalid(
+                statement_t.values[0].span,
+                f"no time zone `{timezone}`",
+                "not an IANA time zone",
+                'NTT is "Asia/Makassar" (WITA, UTC+8)',
+            )
+        speed = body.get("travel speed", n.TravelSpeed)
+        detour = body.get("travel detour", n.TravelDetour)
+        limit = body.get("escalation limit", n.EscalationLimit)
+        return m.PlanInfo(
+            name=block.name.value,
+            label=block.label.value,
+            authority=body.text("authority"),
+            operation=body.text("operation"),
+            basis=body.text("basis"),
+            timezone=timezone,
+            language=language,
+            classification=body.text("classification"),
+            number=body.text("number"),
+            letterhead=body.texts("letterhead"),
+            situation=body.texts("situation"),
+            mission=body.texts("mission"),
+            speed_kmh=_value(speed.kmh if speed else None, m.DEFAULT_SPEED_KMH),
+            detour=_value(detour.factor if detour else None, m.DEFAULT_DETOUR),
+            escalation_limit=int(_value(limit.hops if limit else None, m.DEFAULT_ESCALATION_LIMIT)),
+            span=block.span,
+        )
+
+    def _timezone_known(self, name: str) -> bool:
+        if self._timezones is None:
+            self._timezones = zoneinfo.available_timezones()
+        return not self._timezones or name in self._timezones
+
+    def risk(self, block: n.Block, rank: int) -> m.RiskClass:
+        body = Body(block.body, f"risk class `{block.name.value}`", self.problems)
+        rules = []
+        for ratio in body.all("ratio", n.Ratio):
+            force = self.ref(ratio.force, ("force",), "a staffing rule")
+            kind = self.ref(ratio.kind, ("kind",), "a staffing rule")
+            amount, per = ratio.amount.value, ratio.per.value if ratio.per else 1
+            if force and kind and isinstance(amount, int) and isinstance(per, int):
+                rules.append(
+                    m.Rule(force=force, amount=amount, per=per, kind=kind, span=ratio.span)
+                )
+        within = body.get("reserve within", n.ReserveWithin)
+        return m.RiskClass(
+            name=block.name.value,
+            label=block.label.value,
+            rank=rank,
+            rules=tuple(rules),
+            reserve_within=within.duration.minutes if within else None,
+            reserve_within_span=within.span if within else None,
+            span=block.span,
+        )
+
+    def district(self, block: n.Block) -> m.District:
+        body = Body(block.body, f"district `{block.name.value}`", self.problems)
+        lat, lon = _coordinates(body.get("at", n.At))
+        return m.District(
+            name=block.name.value,
+            label=block.label.value,
+            code=body.text("code"),
+            lat=lat,
+            lon=lon,
+            span=block.span,
+        )
+
+    def site(self, block: n.Block) -> m.Site | None:
+        owner = f"site `{block.name.value}`"
+        body = Body(block.body, owner, self.problems)
+        found: dict[str, str | None] = {}
+        for keyword, kinds in (
+            ("kind", ("kind",)),
+            ("district", ("district",)),
+            ("risk", ("risk",)),
+        ):
+            statement = body.get(keyword, n.RefStatement)
+            if statement is None:
+                self.problems.append(
+                    missing(owner, keyword, block.name.span, f"{keyword} {_EXAMPLES[keyword]}")
+                )
+                found[keyword] = None
+            else:
+                found[keyword] = self.ref(statement.name, kinds, f"the `{keyword}` of {owner}")
+        kind, district, risk = found["kind"], found["district"], found["risk"]
+        if kind is None or district is None or risk is None:
+            return None
+        lat, lon = _coordinates(body.get("at", n.At))
+        voters = body.get("voters", n.NumberStatement)
+        return m.Site(
+            id=block.name.value,
+            label=block.label.value,
+            kind=kind,
+            district=district,
+            risk=risk,
+            village=body.text("village"),
+            voters=voters.value.value if voters and isinstance(voters.value.value, int) else None,
+            lat=lat,
+            lon=lon,
+            note=body.text("note"),
+            span=block.span,
+        )
+
+    def unit(self, block: n.Block) -> m.Unit | None:
+        owner = f"unit `{block.name.value}`"
+        body = Body(block.body, owner, self.problems)
+        force_statement = body.get("force", n.RefStatement)
+        if force_statement is None:
+            self.problems.append(missing(owner, "force", block.name.span, "force polri"))
+            return None
+        force = self.ref(force_statement.name, ("force",), f"the `force` of {owner}")
+        parent = body.get("parent", n.RefStatement)
+        base = body.get("base", n.RefStatement)
+        covers = body.get("covers", n.Covers)
+        strength = body.get("strength", n.NumberStatement)
+        available = body.get("available", n.Available)
+        role = body.get("role", n.RefStatement)
+        if role is not None and role.name.value not in ROLES:
+            self.invalid(
+                role.name.span,
+                f"no role `{role.name.value}`",
+                "the only role is `reserve`",
+                "write `role reserve`, or remove the line",
+            )
+        return m.Unit(
+            name=block.name.value,
+            label=block.label.value,
+            force=force or "",
+            parent=self.ref(parent.name, ("unit",), f"the `parent` of {owner}") if parent else None,
+            strength=strength.value.value
+            if strength and isinstance(strength.value.value, int)
+            else None,
+            base=self.ref(base.name, ("district",), f"the `base` of {owner}") if base else None,
+            covers_all=bool(covers and covers.all),
+            covers=self.refs(covers.districts, ("district",), f"`covers` of {owner}")
+            if covers
+            else (),
+            escalations=self.escalations(body, owner),
+            available_from=_start(available.start) if available and available.start else None,
+            available_until=_end(available.end) if available and available.end else None,
+            role=role.name.value if role and role.name.value in ROLES else None,
+            final=body.has("final"),
+            contact=self.contact(body),
+            span=block.span,
+        )
+
+    def rayon(self, block: n.Block) -> m.Rayon:
+        owner = f"rayon `{block.name.value}`"
+        body = Body(block.body, owner, self.problems)
+        post_statement = body.get("post", n.Post)
+        post = None
+        if post_statement is not None:
+            district = self.ref(post_statement.district, ("district",), f"the post of {owner}")
+            lat, lon = _coordinates(post_statement)
+            post = m.Post(
+                label=post_statement.label.value,
+                district=district or "",
+                lat=lat,
+                lon=lon,
+                span=post_statement.span,
+            )
+        districts = body.get("districts", n.Districts)
+        if districts is None:
+            self.problems.append(
+                missing(owner, "districts", block.name.span, "districts miomaffo_tengah, musi")
+            )
+        return m.Rayon(
+            name=block.name.value,
+            label=block.label.value,
+            post=post,
+            districts=self.refs(districts.districts, ("district",), f"the districts of {owner}")
+            if districts
+            else (),
+            reserves=self.reserves(body, owner),
+            escalations=self.escalations(body, owner),
+            contact=self.contact(body),
+            span=block.span,
+        )
+
+    def pool(self, block: n.Block) -> m.Pool:
+        owner = f"pool `{block.name.value}`"
+        body = Body(block.body, owner, self.problems)
+        return m.Pool(
+            name=block.name.value,
+            label=block.label.value,
+            reserves=self.reserves(body, owner),
+            escalations=self.escalations(body, owner),
+            contact=self.contact(body),
+            span=block.span,
+        )
+
+    def guard(self, guard: n.Guard) -> m.Guard | None:
+        targets = []
+        for target in guard.targets:
+            if target.value in self.table_sites:
+                targets.append(target.value)
+            elif (name := self.ref(target, ("kind", "site"), "`guard`")) is not None:
+                targets.append(name)
+        amounts = []
+        for amount in guard.amounts:
+            force = self.ref(amount.force, ("force",), "`guard ... with`")
+            if force and isinstance(amount.amount.value, int):
+                amounts.append((force, amount.amount.value))
+        during = self.refs(guard.during, ("phase",), "`during`")
+        if len(targets) != len(guard.targets) or len(amounts) != len(guard.amounts):
+            return None
+        return m.Guard(
+            targets=tuple(targets),
+            by_risk=guard.by_risk,
+            amounts=tuple(amounts),
+            during=during,
+            span=guard.span,
+        )
+
+    def phase(self, phase: n.Phase) -> m.Phase | None:
+        body = Body(phase.body, f"phase `{phase.name.value}`", self.problems)
+        guards = tuple(g for s in body.all("guard", n.Guard) if (g := self.guard(s)) is not None)
+        shifts = tuple(
+            m.Shift(name=s.name.value, start=s.start.value, end=s.end.value, span=s.span)
+            for s in body.all("shift", n.Shift)
+            if s.start.value and s.end.value
+        )
+        muster_statement = body.get("muster", n.Muster)
+        muster = None
+        if muster_statement is not None and muster_statement.time.value is not None:
+            muster = m.Muster(
+                time=muster_statement.time.value,
+                place=muster_statement.place.value,
+                span=muster_statement.span,
+            )
+        start, end = _start(phase.start), _end(phase.end)
+        if start is None or end is None:
+            return None
+        return m.Phase(
+            name=phase.name.value,
+            label=phase.label.value,
+            start=start,
+            end=end,
+            guards=guards,
+            shifts=shifts,
+            muster=muster,
+            span=phase.span,
+        )
+
+
+_EXAMPLES = {"kind": "tps", "district": "kota_kefamenanu", "risk": "rawan"}
+
+
+def _value(number: n.Number | None, default: float) -> float:
+    if number is None or number.value is None:
+        return default
+    return float(number.value)
+
+
+def _coordinates(holder: n.At | n.Post | None) -> tuple[float | None, float | None]:
+    at = holder.at if holder is not None else None
+    if at is None or at.lat.value is None or at.lon.value is None:
+        return None, None
+    return float(at.lat.value), float(at.lon.value)
+
+
+def _start(moment: n.Moment) -> dt.datetime | None:
+    if moment.date is None:
+        return None
+    return dt.datetime.combine(moment.date, moment.time or dt.time(0, 0))
+
+
+def _end(moment: n.Moment) -> dt.datetime | None:
+    """The exclusive end: a date alone means the whole of that day."""
+    if moment.date is None:
+        return None
+    if moment.time is not None:
+        return dt.datetime.combine(moment.date, moment.time)
+    return dt.datetime.combine(moment.date + dt.timedelta(days=1), dt.time(0, 0))

@@ -1,0 +1,205 @@
+"""Reading a plan's files: the entry file, its includes, and the data tables they name.
+
+Every path is relative to the file that names it and must stay inside the plan's folder
+(the entry file's folder) once symbolic links are followed. Each file is read once.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ttuplan.build import build, nodes
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.parse import parse
+from ttuplan.source import SourceMap, Span
+
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+@dataclass(frozen=True, slots=True)
+class PlanFolder:
+    """The folder a plan may read from, and how paths in it are shown."""
+
+    root: Path  # real path of the entry file's folder
+
+    @classmethod
+    def of(cls, entry: str) -> PlanFolder:
+        return cls(Path(os.path.realpath(os.path.dirname(os.path.abspath(entry)))))
+
+    def locate(self, reference: nodes.Text, referrer: str) -> tuple[str | None, Diagnostic | None]:
+        """The shown path of a file named in `referrer`, or why it may not be read."""
+        written = reference.value
+        shown = os.path.normpath(os.path.join(os.path.dirname(referrer), written))
+        if os.path.isabs(written):
+            return None, _outside(reference, "an absolute path")
+        real = Path(os.path.realpath(shown))
+        if not real.is_relative_to(self.root):
+            lexical = Path(os.path.abspath(shown))
+            why = (
+                "a symbolic link to a file outside it"
+                if lexical.is_relative_to(self.root)
+                else "a path that climbs out of it"
+            )
+            return None, _outside(reference, why)
+        if not real.is_file():
+            return None, Diagnostic(
+                code=codes.FILE_NOT_FOUND,
+                message=f"no file `{written}`",
+                span=reference.span,
+                label=f"looked for {shown}",
+                help="paths are relative to the file that names them; check the spelling",
+            )
+        return shown, None
+
+
+def _outside(reference: nodes.Text, why: str) -> Diagnostic:
+    return Diagnostic(
+        code=codes.OUTSIDE_PLAN_FOLDER,
+        message=f"`{reference.value}` is outside the plan's folder",
+        span=reference.span,
+        label=why,
+        help="copy the file into the plan's folder and name it by a relative path",
+    )
+
+
+def read_text(
+    path: str, sources: SourceMap, problems: list[Diagnostic], at: Span | None = None
+) -> str | None:
+    """A file's text (UTF-8, BOM dropped), registered in `sources`; None if unreadable."""
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        problems.append(
+            Diagnostic(
+                code=codes.FILE_NOT_FOUND,
+                message=f"cannot read `{path}`",
+                span=at,
+                label=error.strerror or "unreadable",
+                help="check that the file exists and can be read",
+            )
+        )
+        return None
+    if len(data) > MAX_FILE_BYTES:
+        problems.append(
+            Diagnostic(
+                code=codes.FILE_NOT_FOUND,
+                message=f"`{path}` is too large",
+                span=at,
+                label=f"over {MAX_FILE_BYTES // 2**20} MiB",
+                help="split the file, or check that it is the file you meant",
+            )
+        )
+        return None
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        problems.append(_not_utf8(path, data, error.start, sources))
+        return None
+    text = text.removeprefix("\ufeff")
+    sources.add(path, text)
+    return text
+
+
+def _not_utf8(path: str, data: bytes, offset: int, sources: SourceMap) -> Diagnostic:
+    line = data.count(b"\n", 0, offset) + 1
+    line_start = data.rfind(b"\n", 0, offset) + 1
+    line_end = data.find(b"\n", offset)
+    raw_line = data[line_start : None if line_end < 0 else line_end]
+    column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
+    shown_line = raw_line[:400].decode("utf-8", "replace")
+    sources.add(path, "\n" * (line - 1) + shown_line)
+    return Diagnostic(
+        code=codes.NOT_UTF8,
+        message=f"`{path}` is not UTF-8 text",
+        span=Span(path, line, column, line, column + 1),
+        label=f"byte 0x{data[offset]:02X} cannot start a UTF-8 character",
+        help='save the file as UTF-8 (in a spreadsheet: "CSV UTF-8")',
+    )
+
+
+@dataclass
+class LoadedFiles:
+    """Every module of a plan in reading order, includes expanded where they stand."""
+
+    declarations: list[nodes.Declaration] = field(default_factory=list)
+    modules: list[nodes.Module] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
+    syntax_failed: bool = False
+
+
+def load_modules(entry: str, folder: PlanFolder, sources: SourceMap) -> LoadedFiles:
+    """Parse and build the entry file and, depth-first, every file it includes."""
+    loaded = LoadedFiles()
+    included: dict[str, Span | None] = {}
+    _load(entry, None, [], folder, sources, loaded, included)
+    return loaded
+
+
+def _load(
+    path: str,
+    at: Span | None,
+    chain: list[tuple[str, Span | None]],
+    folder: PlanFolder,
+    sources: SourceMap,
+    loaded: LoadedFiles,
+    included: dict[str, Span | None],
+) -> None:
+    text = read_text(path, sources, loaded.problems, at)
+    if text is None:
+        loaded.syntax_failed = True
+        return
+    result = parse(text, path)
+    module, value_problems = build(result.tree, path)
+    loaded.problems.extend(result.diagnostics)
+    loaded.problems.extend(value_problems)
+    loaded.syntax_failed |= any(d.is_error for d in (*result.diagnostics, *value_problems))
+    loaded.modules.append(module)
+    included[os.path.realpath(path)] = at
+    for declaration in module.declarations:
+        if not (isinstance(declaration, nodes.FileReference) and declaration.keyword == "include"):
+            loaded.declarations.append(declaration)
+            continue
+        target, problem = folder.locate(declaration.path, path)
+        if target is None:
+            if problem is not None:
+                loaded.problems.append(problem)
+            loaded.syntax_failed = True
+            continue
+        real = os.path.realpath(target)
+        stack = [(p, s) for p, s in chain] + [(path, at)]
+        on_stack = [os.path.realpath(p) for p, _ in stack]
+        if real in on_stack:
+            loaded.problems.append(_cycle(declaration, stack[on_stack.index(real) :]))
+            loaded.syntax_failed = True
+        elif real in included:
+            first = included[real]
+            related = (Label(span=first, message="first included here"),) if first else ()
+            loaded.problems.append(
+                Diagnostic(
+                    code=codes.DUPLICATE_INCLUDE,
+                    message=f"`{declaration.path.value}` is already included",
+                    span=declaration.path.span,
+                    label="included again",
+                    related=related,
+                    help="remove this include",
+                )
+            )
+        else:
+            _load(target, declaration.path.span, stack, folder, sources, loaded, included)
+
+
+def _cycle(closing: nodes.FileReference, stack: list[tuple[str, Span | None]]) -> Diagnostic:
+    hops = tuple(Label(span=span, message=f"includes {path}") for path, span in stack[1:] if span)
+    names = " -> ".join([*(path for path, _ in stack), stack[0][0]])
+    return Diagnostic(
+        code=codes.INCLUDE_CYCLE,
+        message=f"files include each other in a loop: {names}",
+        span=closing.path.span,
+        label="this include closes the loop",
+        related=hops,
+        help="remove the include that closes the loop",
+    )

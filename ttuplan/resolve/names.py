@@ -1,0 +1,146 @@
+"""The symbol table: every name a plan defines, what it is, where; and the checks on uses.
+
+All names share one namespace, so each name means one thing wherever it is read.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.source import Span
+
+# What each declaration keyword defines, in words.
+WORDS = {
+    "plan": "the plan",
+    "force": "a force",
+    "kind": "a kind of site",
+    "risk": "a risk class",
+    "district": "a district",
+    "site": "a site",
+    "unit": "a unit",
+    "rayon": "a rayon",
+    "pool": "a pool",
+    "phase": "a phase",
+}
+COMMANDS = frozenset({"unit", "rayon", "pool"})
+# Kinds of definitions that warn when nothing uses them.
+MUST_BE_USED = ("force", "kind", "risk", "district")
+
+
+@dataclass(frozen=True, slots=True)
+class Definition:
+    name: str
+    kind: str
+    span: Span
+
+
+@dataclass
+class Symbols:
+    """Definitions by name (first one wins), and how often each name was used."""
+
+    definitions: dict[str, Definition] = field(default_factory=dict)
+    uses: dict[str, int] = field(default_factory=dict)
+    problems: list[Diagnostic] = field(default_factory=list)
+
+    def define(self, name: str, kind: str, span: Span) -> bool:
+        """Record a definition; a second one of the same name is reported and ignored."""
+        first = self.definitions.get(name)
+        if first is not None:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.DUPLICATE_DEFINITION,
+                    message=f"`{name}` is defined twice",
+                    span=span,
+                    label=f"defined again here as {WORDS.get(kind, kind)}",
+                    related=(
+                        Label(
+                            span=first.span,
+                            message=f"first defined here as {WORDS.get(first.kind, first.kind)}",
+                        ),
+                    ),
+                    help="rename one of them, or remove the copy",
+                )
+            )
+            return False
+        self.definitions[name] = Definition(name, kind, span)
+        return True
+
+    def kind_of(self, name: str) -> str | None:
+        definition = self.definitions.get(name)
+        return definition.kind if definition else None
+
+    def use(self, name: str, kinds: Iterable[str], span: Span, what: str) -> bool:
+        """Check that `name` is defined as one of `kinds`; `what` says where it is used."""
+        allowed = tuple(kinds)
+        definition = self.definitions.get(name)
+        if definition is None:
+            self.problems.append(self.undefined(name, allowed, span, what))
+            return False
+        self.uses[name] = self.uses.get(name, 0) + 1
+        if definition.kind not in allowed:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.WRONG_KIND_OF_NAME,
+                    message=f"`{name}` is {WORDS[definition.kind]}, but {what} takes "
+                    f"{_either(allowed)}",
+                    span=span,
+                    label=f"not {_either(allowed)}",
+                    related=(Label(span=definition.span, message=f"`{name}` is defined here"),),
+                    help=f"name {_either(allowed)} here",
+                )
+            )
+            return False
+        return True
+
+    def undefined(self, name: str, kinds: tuple[str, ...], span: Span, what: str) -> Diagnostic:
+        candidates = [d.name for d in self.definitions.values() if d.kind in kinds]
+        close = suggest(name, candidates)
+        related: tuple[Label, ...] = ()
+        if close:
+            related = (
+                Label(span=self.definitions[close].span, message=f"`{close}` is defined here"),
+            )
+        return Diagnostic(
+            code=codes.UNDEFINED_NAME,
+            message=f"{_either(kinds)} named `{name}` is not defined",
+            span=span,
+            label=f"did you mean `{close}`?" if close else f"used in {what}",
+            related=related,
+            help=f"write `{close}`"
+            if close
+            else f'define it (`{kinds[0]} {name} "..."`) or correct the name',
+        )
+
+    def unused(self) -> list[Diagnostic]:
+        found = []
+        for definition in self.definitions.values():
+            if definition.kind in MUST_BE_USED and not self.uses.get(definition.name):
+                found.append(
+                    Diagnostic(
+                        code=codes.UNUSED_DEFINITION,
+                        message=f"{WORDS[definition.kind]} `{definition.name}` is never used",
+                        span=definition.span,
+                        label="defined here, used nowhere",
+                        help="remove it, or check the spelling where it was meant to be used",
+                    )
+                )
+        return found
+
+
+def suggest(name: str, candidates: Iterable[str]) -> str | None:
+    """The closest candidate to a misspelled name, if any is close enough."""
+    pool = list(candidates)
+    close = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
+    if close:
+        return close[0]
+    lowered = {c.lower(): c for c in pool}
+    return lowered.get(name.lower())
+
+
+def _either(kinds: tuple[str, ...]) -> str:
+    words = [WORDS.get(k, k) for k in kinds]
+    return words[0] if len(words) == 1 else ", ".join(words[:-1]) + " or " + words[-1]

@@ -1,0 +1,127 @@
+"""Site tables: `sites "data/tps.csv"` rows checked and turned into Site values."""
+
+from __future__ import annotations
+
+import math
+
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.model import Site
+from ttuplan.resolve.names import Symbols
+from ttuplan.resolve.tables import ID_PATTERN, Table, check_reference, number_cell
+from ttuplan.source import SourceMap, Span
+
+REQUIRED = ("id", "name", "kind", "district", "risk")
+OPTIONAL = ("village", "voters", "lat", "lon", "note")
+
+
+def load_site_table(
+    path: str,
+    text: str,
+    symbols: Symbols,
+    seen: dict[str, Span],
+    sources: SourceMap,
+    problems: list[Diagnostic],
+) -> list[Site]:
+    """The valid sites of one table; `seen` holds every site id so far, for duplicates."""
+    table = Table(path, text, sources, problems, REQUIRED, OPTIONAL)
+    if not table.ok:
+        return []
+    valid = {
+        kind: {d.name for d in symbols.definitions.values() if d.kind == kind}
+        for kind in ("kind", "district", "risk")
+    }
+    uses = {kind: dict.fromkeys(names, 0) for kind, names in valid.items()}
+    sites: list[Site] = []
+    rows = 0
+    for row in table.rows():
+        rows += 1
+        cells = row.cells
+        site_id = cells["id"].strip()
+        ok = _check_id(table, row.line, site_id, symbols, seen)
+        for column in ("kind", "district", "risk"):
+            if check_reference(table, row, column, symbols, column, valid[column]):
+                uses[column][cells[column]] += 1
+            else:
+                ok = False
+        voters_ok, voters = number_cell(table, row, "voters", _whole, "a whole number of voters")
+        lat_ok, lat = number_cell(table, row, "lat", _latitude, "a latitude (-90 to 90)")
+        lon_ok, lon = number_cell(table, row, "lon", _longitude, "a longitude (-180 to 180)")
+        if lat_ok and lon_ok and (lat is None) != (lon is None):
+            missing = "lon" if lon is None else "lat"
+            table.report(
+                codes.BAD_CELL,
+                row.line,
+                missing,
+                f"the {missing} cell is empty",
+                "give both lat and lon, or leave both empty",
+            )
+            lat_ok = False
+        if not (ok and voters_ok and lat_ok and lon_ok):
+            continue
+        span = Span(path, row.line, 1, row.line, 2)
+        seen[site_id] = span
+        sites.append(
+            Site(
+                id=site_id,
+                label=cells["name"],
+                kind=cells["kind"],
+                district=cells["district"],
+                risk=cells["risk"],
+                village=cells.get("village", ""),
+                voters=int(voters) if voters is not None else None,
+                lat=float(lat) if lat is not None else None,
+                lon=float(lon) if lon is not None else None,
+                note=cells.get("note", ""),
+                span=span,
+            )
+        )
+    for counts in uses.values():
+        for name, count in counts.items():
+            if count:
+                symbols.uses[name] = symbols.uses.get(name, 0) + count
+    table.finish(rows)
+    return sites
+
+
+def _check_id(
+    table: Table, line: int, site_id: str, symbols: Symbols, seen: dict[str, Span]
+) -> bool:
+    if not ID_PATTERN.fullmatch(site_id):
+        table.report(
+            codes.BAD_CELL,
+            line,
+            "id",
+            f"the id `{site_id[:40]}` is not snake_case",
+            "ids are lower-case letters, digits and underscores: `tps_001_bokon`",
+        )
+        return False
+    first = seen.get(site_id)
+    if first is None and site_id in symbols.definitions:
+        first = symbols.definitions[site_id].span
+    if first is not None:
+        table.report(
+            codes.DUPLICATE_ID,
+            line,
+            "id",
+            f"the id `{site_id}` is used twice",
+            "give every site its own id",
+            (Label(span=first, message="first used here"),),
+        )
+        return False
+    return True
+
+
+def _whole(text: str) -> int | None:
+    value = int(text)
+    return value if value >= 0 else None
+
+
+def _latitude(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) and -90 <= value <= 90 else None
+
+
+def _longitude(text: str) -> float | None:
+    value = float(text)
+    return value if math.isfinite(value) and -180 <= value <= 180 else None

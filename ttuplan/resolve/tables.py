@@ -1,0 +1,242 @@
+"""CSV tables a plan names: site tables (`sites`) and personnel tables (`personnel`).
+
+Each bad row is reported at the table's file:line:column with its reason; after
+MAX_ROW_PROBLEMS in one table the rest are counted, not listed. Lines starting with `#`
+before the header are comments (a synthetic table says so there).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Code, Diagnostic, Label
+from ttuplan.resolve.names import Symbols, suggest
+from ttuplan.source import SourceMap, Span
+
+MAX_ROW_PROBLEMS = 50
+ID_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    """One record: its cells by column, and the physical line it ends on."""
+
+    line: int
+    cells: dict[str, str]
+    raw: list[str]
+
+
+class Table:
+    """A parsed table with its header checked; yields rows and reports bad cells."""
+
+    def __init__(
+        self,
+        path: str,
+        text: str,
+        sources: SourceMap,
+        problems: list[Diagnostic],
+        required: tuple[str, ...],
+        optional: tuple[str, ...],
+    ) -> None:
+        self.path = path
+        self.sources = sources
+        self.problems = problems
+        self.row_problems = 0
+        lines = text.split("\n")
+        self.header_line = next(
+            (
+                i + 1
+                for i, line in enumerate(lines)
+                if line.strip() and not line.lstrip().startswith("#")
+            ),
+            0,
+        )
+        self.body = "\n".join(lines[self.header_line - 1 :]) if self.header_line else ""
+        self.columns: list[str] = []
+        self.ok = self._check_header(required, optional)
+
+    def _check_header(self, required: tuple[str, ...], optional: tuple[str, ...]) -> bool:
+        if not self.header_line:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.MISSING_COLUMN,
+                    message=f"`{self.path}` has no header line",
+                    span=Span(self.path, 1, 1, 1, 2),
+                    label="empty table",
+                    help=f"start the table with the line `{','.join(required)}`",
+                )
+            )
+            return False
+        self.columns = [c.strip().lower() for c in next(csv.reader([self.body.split("\n")[0]]))]
+        missing = [c for c in required if c not in self.columns]
+        header = self.sources.get(self.path)
+        width = len(header.line_text(self.header_line)) if header else 1
+        span = Span(self.path, self.header_line, 1, self.header_line, width + 1)
+        if missing:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.MISSING_COLUMN,
+                    message=f"the table lacks the column{'s' if len(missing) > 1 else ''} "
+                    + ", ".join(f"`{c}`" for c in missing),
+                    span=span,
+                    label="the header",
+                    notes=(f"required: {', '.join(required)}; optional: {', '.join(optional)}",),
+                    help="add the missing columns to the header and to every row",
+                )
+            )
+            return False
+        for index, column in enumerate(self.columns):
+            if column not in required and column not in optional:
+                close = suggest(column, (*required, *optional))
+                self.problems.append(
+                    Diagnostic(
+                        code=codes.UNKNOWN_COLUMN,
+                        message=f"ttuplan does not use the column `{column}`",
+                        span=self.cell_span(self.header_line, index),
+                        label=f"did you mean `{close}`?" if close else "ignored",
+                        help=f"rename it `{close}`"
+                        if close
+                        else "remove the column, or ignore this",
+                    )
+                )
+        return True
+
+    def rows(self) -> Iterator[Row]:
+        reader = csv.reader(io.StringIO(self.body))
+        next(reader, None)
+        columns = self.columns
+        count = len(columns)
+        offset = self.header_line - 1
+        for raw in reader:
+            line = reader.line_num + offset
+            if len(raw) != count:
+                if not raw or raw == [""] or (raw[0].startswith("#") and len(raw) <= count):
+                    continue
+                self.report(
+                    codes.MALFORMED_ROW,
+                    line,
+                    None,
+                    f"this row has {len(raw)} cells; the header has {count}",
+                    'quote cells that contain commas: "Kantor Camat, Lama"',
+                )
+                continue
+            yield Row(line, dict(zip(columns, raw, strict=True)), raw)
+
+    def report(
+        self,
+        code: Code,
+        line: int,
+        column: str | None,
+        message: str,
+        help: str,
+        related: tuple[Label, ...] = (),
+    ) -> None:
+        self.row_problems += 1
+        if self.row_problems > MAX_ROW_PROBLEMS:
+            return
+        index = self.columns.index(column) if column in self.columns else None
+        self.problems.append(
+            Diagnostic(
+                code=code,
+                message=message,
+                span=self.cell_span(line, index),
+                label=message.split(";", maxsplit=1)[0],
+                related=related,
+                help=help,
+            )
+        )
+
+    def finish(self, rows_read: int) -> None:
+        if self.row_problems > MAX_ROW_PROBLEMS:
+            extra = self.row_problems - MAX_ROW_PROBLEMS
+            self.problems.append(
+                Diagnostic(
+                    code=codes.TOO_MANY_BAD_ROWS,
+                    message=f"... and {extra:,} more bad rows in `{self.path}`",
+                    span=Span(self.path, self.header_line, 1, self.header_line, 2),
+                    label=f"{self.row_problems:,} bad rows in all",
+                    help="the rows probably share one cause; fix it and check again",
+                )
+            )
+        elif rows_read == 0 and self.ok:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.EMPTY_TABLE,
+                    message=f"`{self.path}` has no rows",
+                    span=Span(self.path, self.header_line, 1, self.header_line, 2),
+                    label="header only",
+                    help="add rows, or remove the statement that names the table",
+                )
+            )
+
+    def cell_span(self, line: int, index: int | None) -> Span:
+        source = self.sources.get(self.path)
+        text = source.line_text(line) if source else ""
+        if index is None:
+            return Span(self.path, line, 1, line, max(len(text), 1) + 1)
+        start, end = _cell_bounds(text, index)
+        return Span(self.path, line, start + 1, line, max(end, start + 1) + 1)
+
+
+def _cell_bounds(text: str, index: int) -> tuple[int, int]:
+    """Start and end offsets of cell `index` in one CSV line (quotes respected)."""
+    cell, start, quoted = 0, 0, False
+    for position, char in enumerate(text):
+        if char == '"':
+            quoted = not quoted
+        elif char == "," and not quoted:
+            if cell == index:
+                return start, position
+            cell, start = cell + 1, position + 1
+    return (start, len(text)) if cell == index else (len(text), len(text))
+
+
+def check_reference(
+    table: Table, row: Row, column: str, symbols: Symbols, kind: str, valid: set[str]
+) -> bool:
+    """Is the cell a defined name of `kind`? Reports it when not."""
+    value = row.cells[column]
+    if value in valid:
+        return True
+    close = suggest(value, valid)
+    what = {"district": "district", "risk": "risk class", "kind": "kind of site", "unit": "unit"}[
+        kind
+    ]
+    message = f"no {what} `{value}` is defined" if value else f"the {column} cell is empty"
+    table.report(
+        codes.UNKNOWN_NAME_IN_TABLE,
+        row.line,
+        column,
+        message,
+        f"write `{close}`"
+        if close
+        else f"define {what} `{value}` in the plan, or correct the cell",
+    )
+    return False
+
+
+def number_cell(
+    table: Table, row: Row, column: str, convert: Callable[[str], float | int | None], what: str
+) -> tuple[bool, float | int | None]:
+    text = row.cells.get(column, "").strip()
+    if not text:
+        return True, None
+    try:
+        value = convert(text)
+    except ValueError:
+        value = None
+    if value is None:
+        table.report(
+            codes.BAD_CELL,
+            row.line,
+            column,
+            f"`{text[:40]}` is not {what}",
+            f"write {what}, or leave the cell empty",
+        )
+        return False, None
+    return True, value
