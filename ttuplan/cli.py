@@ -87,7 +87,8 @@ def check(
             click.echo(
                 render_text(
                     result.diagnostics, result.sources, color=style.color, limit=max_diagnostics
-                )
+                ),
+                color=style.color,
             )
         detail = ""
         if result.plan is not None:
@@ -96,7 +97,11 @@ def check(
                 f" ({len(p.sites)} sites, {len(p.units)} units, {len(p.rayons)} rayons, "
                 f"{len(p.phases)} phases)"
             )
-        click.echo(summary_line(result.entry, result.diagnostics, style, detail), nl=False)
+        click.echo(
+            summary_line(result.entry, result.diagnostics, style, detail),
+            nl=False,
+            color=style.color,
+        )
     if output == "json":
         click.echo(render_json(reports, __version__), nl=False)
     sys.exit(exit_code)

@@ -34,6 +34,7 @@ def lex(text: str, file: str) -> tuple[list[Token], list[Diagnostic]]:
     tokens: list[Token] = []
     diagnostics: list[Diagnostic] = []
     skipped = 0
+    last_span: Span | None = None
     while True:
         try:
             tokens.extend(lexer.lex(state, None))
@@ -45,6 +46,7 @@ def lex(text: str, file: str) -> tuple[list[Token], list[Diagnostic]]:
                 diagnostics.append(_describe(text, file, start, length, error.line, error.column))
             else:
                 skipped += 1
+                last_span = Span(file, error.line, error.column, error.line, error.column + 1)
             if text[start] == '"':  # read the open label as if closed at the end of its line
                 tokens.append(_closed_label(text, start, length, error.line, error.column))
             state.line_ctr.feed(TextSlice(text, start, start + length))
@@ -54,7 +56,8 @@ def lex(text: str, file: str) -> tuple[list[Token], list[Diagnostic]]:
             Diagnostic(
                 code=last.code,
                 message=f"... and {skipped} more characters or labels that could not be read",
-                span=None,
+                span=last_span,
+                label="the last of them",
                 help="this file is probably not a plan file, or was saved in another encoding",
             )
         )

@@ -59,12 +59,15 @@ def unexpected_token(
             label="a label is written in quotes",
             help=f'write it as "{label}"',
         )
-    if token.type == "NAME" and expected_keywords and _starts_line(tokens, index):
+    statement_start = expected_keywords and _starts_line(tokens, index)
+    if statement_start and (token.type == "NAME" or token.type in keywords):
         close = difflib.get_close_matches(str(token), expected_keywords, n=1, cutoff=0.6)
         accepted = ", ".join(f"`{k}`" for k in expected_keywords)
         return Diagnostic(
             code=codes.UNKNOWN_KEYWORD,
-            message=f"unknown statement `{token}`{where}",
+            message=f"`{token}` is not a statement{where or ' here'}"
+            if token.type in keywords
+            else f"unknown statement `{token}`{where}",
             span=span,
             label=f"did you mean `{close[0]}`?" if close else "not a statement here",
             notes=(f"statements allowed here: {accepted}",),

@@ -27,9 +27,7 @@ def load_personnel(
         return []
     units = {d.name for d in symbols.definitions.values() if d.kind == "unit"}
     people: list[Person] = []
-    rows = 0
     for row in table.rows():
-        rows += 1
         nrp = row.cells["nrp"].strip()
         ok = check_reference(table, row, "unit", symbols, "unit", units)
         if not nrp or not row.cells["name"].strip():
@@ -38,8 +36,9 @@ def load_personnel(
                 codes.BAD_CELL,
                 row.line,
                 column,
-                f"the {column} cell is empty",
-                "every person needs an NRP and a name",
+                message=f"the {column} cell is empty",
+                label="empty",
+                help="every person needs an NRP and a name",
             )
             continue
         if nrp in seen:
@@ -47,9 +46,10 @@ def load_personnel(
                 codes.DUPLICATE_ID,
                 row.line,
                 "nrp",
-                f"the NRP `{nrp}` is listed twice",
-                "list every person once",
-                (Label(span=seen[nrp], message="first here"),),
+                message=f"the NRP `{nrp}` is listed twice",
+                label="listed again here",
+                help="list every person once",
+                related=(Label(span=seen[nrp], message="first here"),),
             )
             continue
         if not ok:
@@ -67,5 +67,5 @@ def load_personnel(
                 span=span,
             )
         )
-    table.finish(rows)
+    table.finish()
     return people

@@ -33,9 +33,7 @@ def load_site_table(
     }
     uses = {kind: dict.fromkeys(names, 0) for kind, names in valid.items()}
     sites: list[Site] = []
-    rows = 0
     for row in table.rows():
-        rows += 1
         cells = row.cells
         site_id = cells["id"].strip()
         ok = _check_id(table, row.line, site_id, symbols, seen)
@@ -53,8 +51,9 @@ def load_site_table(
                 codes.BAD_CELL,
                 row.line,
                 missing,
-                f"the {missing} cell is empty",
-                "give both lat and lon, or leave both empty",
+                message=f"the {missing} cell is empty",
+                label="empty",
+                help="give both lat and lon, or leave both empty",
             )
             lat_ok = False
         if not (ok and voters_ok and lat_ok and lon_ok):
@@ -80,7 +79,7 @@ def load_site_table(
         for name, count in counts.items():
             if count:
                 symbols.uses[name] = symbols.uses.get(name, 0) + count
-    table.finish(rows)
+    table.finish()
     return sites
 
 
@@ -92,8 +91,9 @@ def _check_id(
             codes.BAD_CELL,
             line,
             "id",
-            f"the id `{site_id[:40]}` is not snake_case",
-            "ids are lower-case letters, digits and underscores: `tps_001_bokon`",
+            message=f"the id `{site_id[:40]}` is not snake_case",
+            label="not snake_case",
+            help="ids are lower-case letters, digits and underscores: `tps_001_bokon`",
         )
         return False
     first = seen.get(site_id)
@@ -104,9 +104,10 @@ def _check_id(
             codes.DUPLICATE_ID,
             line,
             "id",
-            f"the id `{site_id}` is used twice",
-            "give every site its own id",
-            (Label(span=first, message="first used here"),),
+            message=f"the id `{site_id}` is used twice",
+            label="used again here",
+            help="give every site its own id",
+            related=(Label(span=first, message="first used here"),),
         )
         return False
     return True

@@ -47,6 +47,8 @@ class Table:
         self.sources = sources
         self.problems = problems
         self.row_problems = 0
+        self.records = 0  # rows read, well-formed or not
+        self.last_line = 0
         lines = text.split("\n")
         self.header_line = next(
             (
@@ -114,6 +116,9 @@ class Table:
         offset = self.header_line - 1
         for raw in reader:
             line = reader.line_num + offset
+            if raw and raw != [""]:
+                self.records += 1
+                self.last_line = line
             if len(raw) != count:
                 if not raw or raw == [""] or (raw[0].startswith("#") and len(raw) <= count):
                     continue
@@ -121,8 +126,9 @@ class Table:
                     codes.MALFORMED_ROW,
                     line,
                     None,
-                    f"this row has {len(raw)} cells; the header has {count}",
-                    'quote cells that contain commas: "Kantor Camat, Lama"',
+                    message=f"this row has {len(raw)} cells; the header has {count}",
+                    label=f"{len(raw)} cells",
+                    help='quote cells that contain commas: "Kantor Camat, Lama"',
                 )
                 continue
             yield Row(line, dict(zip(columns, raw, strict=True)), raw)
@@ -132,7 +138,9 @@ class Table:
         code: Code,
         line: int,
         column: str | None,
+        *,
         message: str,
+        label: str,
         help: str,
         related: tuple[Label, ...] = (),
     ) -> None:
@@ -145,25 +153,25 @@ class Table:
                 code=code,
                 message=message,
                 span=self.cell_span(line, index),
-                label=message.split(";", maxsplit=1)[0],
+                label=label,
                 related=related,
                 help=help,
             )
         )
 
-    def finish(self, rows_read: int) -> None:
+    def finish(self) -> None:
         if self.row_problems > MAX_ROW_PROBLEMS:
             extra = self.row_problems - MAX_ROW_PROBLEMS
             self.problems.append(
                 Diagnostic(
                     code=codes.TOO_MANY_BAD_ROWS,
                     message=f"... and {extra:,} more bad rows in `{self.path}`",
-                    span=Span(self.path, self.header_line, 1, self.header_line, 2),
-                    label=f"{self.row_problems:,} bad rows in all",
+                    span=self.cell_span(self.last_line, None),
+                    label=f"{self.row_problems:,} bad rows in all; this is the last row",
                     help="the rows probably share one cause; fix it and check again",
                 )
             )
-        elif rows_read == 0 and self.ok:
+        elif self.records == 0 and self.ok:
             self.problems.append(
                 Diagnostic(
                     code=codes.EMPTY_TABLE,
@@ -212,8 +220,9 @@ def check_reference(
         codes.UNKNOWN_NAME_IN_TABLE,
         row.line,
         column,
-        message,
-        f"write `{close}`"
+        message=message,
+        label=f"did you mean `{close}`?" if close else f"not a {what} of the plan",
+        help=f"write `{close}`"
         if close
         else f"define {what} `{value}` in the plan, or correct the cell",
     )
@@ -235,8 +244,9 @@ def number_cell(
             codes.BAD_CELL,
             row.line,
             column,
-            f"`{text[:40]}` is not {what}",
-            f"write {what}, or leave the cell empty",
+            message=f"`{text[:40]}` is not {what}",
+            label=f"not {what}",
+            help=f"write {what}, or leave the cell empty",
         )
         return False, None
     return True, value

@@ -64,16 +64,17 @@ def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> 
                 diagnostic.span, diagnostic.label, primary_mark, severity, sources, style, width
             )
         )
-    last_file = diagnostic.span.file if diagnostic.span else None
+    last = diagnostic.span
     for related in diagnostic.related:
-        if related.span.file != last_file or diagnostic.span is None:
+        same_file = last is not None and related.span.file == last.file
+        if not same_file:
             lines.append(f"{pad}{style.paint('gutter', ':::')} {related.span}")
-            last_file = related.span.file
-        lines.extend(
-            _snippet(
-                related.span, related.message, "-", "secondary", sources, style, width, header=False
-            )
-        )
+        snippet = _snippet(related.span, related.message, "-", "secondary", sources, style, width)
+        if same_file and last is not None and abs(related.span.line - last.line) > 1:
+            lines.append(style.paint("gutter", "..."))  # lines between the two are left out
+            snippet = snippet[1:]
+        lines.extend(snippet)
+        last = related.span
     if diagnostic.notes or diagnostic.help:
         lines.append(gutter)
     for note in diagnostic.notes:
@@ -86,14 +87,7 @@ def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> 
 
 
 def _snippet(
-    span: Span,
-    label: str,
-    mark: str,
-    tone: str,
-    sources: SourceMap,
-    style: TextStyle,
-    width: int,
-    header: bool = True,
+    span: Span, label: str, mark: str, tone: str, sources: SourceMap, style: TextStyle, width: int
 ) -> list[str]:
     pad = " " * width
     source = sources.get(span.file)

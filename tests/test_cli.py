@@ -1,0 +1,137 @@
+"""The command line as users and CI meet it: exit codes, formats, colour, explain."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import jsonschema
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import REPO
+from ttuplan import __version__
+from ttuplan.cli import main
+from ttuplan.diagnostics import codes
+
+FIXTURES = REPO / "tests" / "fixtures"
+MINIMAL = FIXTURES / "plans" / "minimal"
+WARNING_ONLY = FIXTURES / "diagnostics" / "TP203-unused-definition"
+BROKEN = FIXTURES / "diagnostics" / "TP201-undefined-name"
+SCHEMA = json.loads((REPO / "ttuplan" / "schemas" / "check.schema.json").read_text())
+
+
+def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), env=env)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.mark.parametrize(
+    ("plan", "flags", "code"),
+    [
+        (MINIMAL, (), 0),
+        (MINIMAL / "plan.ttup", (), 0),
+        (WARNING_ONLY, (), 0),
+        (WARNING_ONLY, ("--strict",), 1),
+        (BROKEN, (), 1),
+        (FIXTURES / "nowhere", (), 2),
+        (FIXTURES, (), 2),  # a folder with no plan.ttup
+    ],
+)
+def test_exit_codes(plan: Path, flags: tuple[str, ...], code: int) -> None:
+    assert run("check", str(plan), *flags)[0] == code
+
+
+def test_usage_errors_exit_2_with_a_message() -> None:
+    status, _, err = run("check", str(FIXTURES / "nowhere"))
+    assert status == 2 and "no such file or folder" in err
+    assert run("check")[0] == 2
+    assert run("check", str(MINIMAL), "--format", "xml")[0] == 2
+
+
+def test_several_plans_report_each_and_exit_with_the_worst() -> None:
+    status, out, _ = run("check", str(MINIMAL), str(BROKEN))
+    assert status == 1
+    assert "no problems" in out and "1 error" in out
+
+
+def test_clean_plan_says_what_it_checked() -> None:
+    status, out, _ = run("check", str(MINIMAL))
+    assert status == 0
+    assert out.endswith("plan.ttup: no problems (1 sites, 1 units, 0 rayons, 0 phases)\n")
+
+
+def test_json_follows_its_schema(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BROKEN)
+    status, out, _ = run("check", "plan.ttup", str(MINIMAL), "--format", "json")
+    assert status == 1
+    document = json.loads(out)
+    jsonschema.validate(document, SCHEMA)
+    assert document["version"] == __version__
+    first = document["plans"][0]
+    assert first["errors"] == 1 and first["warnings"] == 0
+    diagnostic = first["diagnostics"][0]
+    assert diagnostic["code"] == "TP201"
+    assert diagnostic["location"] == {
+        "file": "plan.ttup",
+        "line": 18,
+        "column": 14,
+        "end_line": 18,
+        "end_column": 16,
+    }
+    assert document["plans"][1]["diagnostics"] == []
+
+
+def test_every_fixture_gives_schema_valid_json() -> None:
+    for folder in sorted((FIXTURES / "diagnostics").iterdir()):
+        _, out, _ = run("check", str(folder), "--format", "json")
+        jsonschema.validate(json.loads(out), SCHEMA)
+
+
+def test_colour_only_when_asked_or_on_a_terminal_and_never_with_no_color() -> None:
+    plain = run("check", str(BROKEN))[1]
+    assert "\x1b[" not in plain  # CliRunner is not a terminal
+    coloured = run("check", str(BROKEN), "--color", "always", env={"NO_COLOR": ""})[1]
+    assert "\x1b[1;31merror" in coloured
+    assert "\x1b[" not in run("check", str(BROKEN), "--color", "always", env={"NO_COLOR": "1"})[1]
+
+
+def test_long_diagnostic_lists_are_capped() -> None:
+    folder = FIXTURES / "diagnostics" / "TP308-too-many-bad-rows"
+    out = run("check", str(folder), "--max-diagnostics", "3")[1]
+    assert out.count("error[TP302]") == 3
+    assert "... and 48 more (show them with --max-diagnostics 51)" in out
+
+
+def test_explain_prints_the_long_explanation() -> None:
+    status, out, _ = run("explain", "TP104")
+    assert status == 0
+    assert out.startswith("TP104 unclosed-block (error, syntax)")
+    assert codes.UNCLOSED_BLOCK.explanation in out
+    assert run("explain", "undefined-name")[1].startswith("TP201")
+
+
+def test_explain_lists_every_code_and_refuses_unknown_ones() -> None:
+    out = run("explain")[1]
+    assert all(code.id in out for code in codes.ALL_CODES)
+    status, _, err = run("explain", "TP9")
+    assert status == 2 and "did you mean TP109?" in err
+
+
+def test_version() -> None:
+    assert run("--version")[1] == f"ttuplan, version {__version__}\n"
+
+
+def test_python_dash_m_runs_the_same_command() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "ttuplan", "check", str(BROKEN)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert "error[TP201]" in done.stdout
