@@ -127,7 +127,14 @@ class _Recovery:
                     continue
                 self._report_unexpected(token, set(error.expected), index)
                 self._restore(checkpoint)
-                index = _skip_line(tokens, checkpoint_index)
+                resume = _skip_line(tokens, checkpoint_index)
+                # Recovery must move forward: the line dropped ends past the failing token.
+                assert resume > index, "syntax recovery made no progress"
+                # The parser now stands where it stood at the checkpoint; resuming may be in
+                # the middle of a line (after `}` that closed a dropped block), so this is
+                # the checkpoint from now on.
+                index = checkpoint_index = marked = resume
+                checkpoint, previous = self._checkpoint(), None
                 continue
             self._track(token, index)
             index += 1

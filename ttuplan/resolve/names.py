@@ -99,6 +99,8 @@ class Symbols:
     def undefined(self, name: str, kinds: tuple[str, ...], span: Span, what: str) -> Diagnostic:
         candidates = [d.name for d in self.definitions.values() if d.kind in kinds]
         close = suggest(name, candidates)
+        if close:  # the use was meant for `close`: do not also call that definition unused
+            self.uses[close] = self.uses.get(close, 0) + 1
         related: tuple[Label, ...] = ()
         if close:
             related = (

@@ -1,0 +1,160 @@
+"""Resolution: includes stay in the plan's folder, cycles show their chain, names resolve."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from ttuplan.api import load_plan
+from ttuplan.diagnostics import codes
+
+PLAN = """plan t "T" {
+  authority "A"
+}
+force polri "Polri"
+unit u "U" {
+  force polri
+  final
+}
+"""
+
+
+def write(folder: Path, files: dict[str, str]) -> Path:
+    for name, text in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return folder / "plan.ttup"
+
+
+def found(entry: Path) -> list[tuple[str, int]]:
+    return [(d.code.id, d.span.line if d.span else 0) for d in load_plan(str(entry)).diagnostics]
+
+
+def test_include_inside_the_folder_is_read_relative_to_its_file(tmp_path: Path) -> None:
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'include "parts/kinds.ttup"\n',
+            "parts/kinds.ttup": 'include "../more/other.ttup"\nkind tps "TPS"\n',
+            "more/other.ttup": 'kind kpu "KPU"\n',
+        },
+    )
+    result = load_plan(str(entry))
+    assert result.plan is not None
+    # Includes are expanded where they stand: other.ttup's kind comes before kinds.ttup's.
+    assert [k.name for k in result.plan.kinds] == ["kpu", "tps"]
+    assert [d.code for d in result.diagnostics] == [codes.UNUSED_DEFINITION] * 2
+
+
+@pytest.mark.parametrize("written", ["../outside.ttup", "parts/../../outside.ttup"])
+def test_a_path_that_climbs_out_is_refused(tmp_path: Path, written: str) -> None:
+    (tmp_path / "outside.ttup").write_text('kind secret "Secret"\n')
+    entry = write(tmp_path / "plan", {"plan.ttup": PLAN + f'include "{written}"\n'})
+    assert found(entry) == [("TP002", 9)]
+
+
+def test_an_absolute_path_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "outside.ttup").write_text('kind secret "Secret"\n')
+    entry = write(
+        tmp_path / "plan", {"plan.ttup": PLAN + f'include "{tmp_path / "outside.ttup"}"\n'}
+    )
+    assert found(entry) == [("TP002", 9)]
+
+
+def test_a_symbolic_link_to_a_file_outside_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "outside.ttup").write_text('kind secret "Secret"\n')
+    entry = write(tmp_path / "plan", {"plan.ttup": PLAN + 'include "link.ttup"\n'})
+    os.symlink(tmp_path / "outside.ttup", tmp_path / "plan" / "link.ttup")
+    result = load_plan(str(entry))
+    assert [(d.code.id, d.label) for d in result.diagnostics] == [
+        ("TP002", "a symbolic link to a file outside it")
+    ]
+
+
+def test_a_symbolic_link_to_a_folder_outside_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "elsewhere").mkdir()
+    (tmp_path / "elsewhere" / "tps.csv").write_text("id,name,kind,district,risk\n")
+    entry = write(tmp_path / "plan", {"plan.ttup": PLAN + 'sites "data/tps.csv"\n'})
+    os.symlink(tmp_path / "elsewhere", tmp_path / "plan" / "data")
+    assert found(entry) == [("TP002", 9)]
+
+
+def test_a_symbolic_link_that_stays_inside_is_followed(tmp_path: Path) -> None:
+    entry = write(
+        tmp_path, {"plan.ttup": PLAN + 'include "alias.ttup"\n', "real.ttup": 'kind tps "TPS"\n'}
+    )
+    os.symlink(tmp_path / "real.ttup", tmp_path / "alias.ttup")
+    assert found(entry) == [("TP203", 1)]
+
+
+def test_an_include_cycle_lists_every_hop(tmp_path: Path) -> None:
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'include "a.ttup"\n',
+            "a.ttup": 'include "b.ttup"\n',
+            "b.ttup": 'include "a.ttup"\n',
+        },
+    )
+    [diagnostic] = load_plan(str(entry)).diagnostics
+    assert diagnostic.code is codes.INCLUDE_CYCLE
+    assert diagnostic.span is not None and diagnostic.span.file.endswith("b.ttup")
+    assert [(Path(r.span.file).name, r.message) for r in diagnostic.related] == [
+        ("a.ttup", "includes " + str(tmp_path / "b.ttup"))
+    ]
+    assert diagnostic.message.endswith(
+        "a.ttup -> " + str(tmp_path / "b.ttup") + " -> " + str(tmp_path / "a.ttup")
+    )
+
+
+def test_a_plan_needs_one_plan_block(tmp_path: Path) -> None:
+    entry = write(tmp_path, {"plan.ttup": 'force polri "Polri"\n'})
+    assert [d.code for d in load_plan(str(entry)).diagnostics] == [codes.MISSING_STATEMENT]
+    entry = write(tmp_path, {"plan.ttup": PLAN + 'plan again "Again" {\n}\n'})
+    assert found(entry) == [("TP202", 9)]
+
+
+def test_a_name_of_a_table_site_can_be_guarded(tmp_path: Path) -> None:
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'kind tps "TPS"\nrisk r "R"\ndistrict d "D"\n'
+            'sites "tps.csv"\nguard tps_1 with 2 polri\n',
+            "tps.csv": "id,name,kind,district,risk\ntps_1,TPS 1,tps,d,r\n",
+        },
+    )
+    result = load_plan(str(entry))
+    assert result.diagnostics == ()
+    assert result.plan is not None and result.plan.guards[0].targets == ("tps_1",)
+
+
+def test_undefined_name_suggests_the_closest_of_the_right_kind(tmp_path: Path) -> None:
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'district miomaffo_timur "MT"\n'
+            'unit p "P" {\n  force polri\n  covers miomaffo_timr\n  final\n}\n'
+        },
+    )
+    [diagnostic] = load_plan(str(entry)).diagnostics
+    assert diagnostic.code is codes.UNDEFINED_NAME
+    assert diagnostic.help == "write `miomaffo_timur`"
+    assert diagnostic.related[0].span.line == 9
+
+
+def test_a_table_with_a_million_bad_rows_stays_small(tmp_path: Path) -> None:
+    rows = "x,y\n" * 1_000_000
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'kind tps "T"\nrisk r "R"\ndistrict d "D"\nsites "tps.csv"\n',
+            "tps.csv": "id,name,kind,district,risk\n" + rows,
+        },
+    )
+    diagnostics = load_plan(str(entry)).diagnostics
+    assert len(diagnostics) < 60
+    assert diagnostics[-1].code is codes.TOO_MANY_BAD_ROWS
+    assert "999,950 more" in diagnostics[-1].message
