@@ -73,14 +73,18 @@ def snake(name: str) -> str:
 
 def great_circle_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     lat1, lon1, lat2, lon2 = map(math.radians, (*a, *b))
-    h = (math.sin((lat2 - lat1) / 2) ** 2
-         + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2)
+    h = (
+        math.sin((lat2 - lat1) / 2) ** 2
+        + math.cos(lat1) * math.cos(lat2) * math.sin((lon2 - lon1) / 2) ** 2
+    )
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
 def nearest_post(point: tuple[float, float]) -> tuple[str, float]:
-    return min(((label, great_circle_km(point, at)) for label, at in RAYON_POSTS.items()),
-               key=lambda pair: pair[1])
+    return min(
+        ((label, great_circle_km(point, at)) for label, at in RAYON_POSTS.items()),
+        key=lambda pair: pair[1],
+    )
 
 
 def read_desa() -> tuple[list[dict[str, str]], dict[str, str]]:
@@ -111,39 +115,53 @@ def distribute(desa: list[dict[str, str]], rng: random.Random) -> dict[str, dict
         code = rng.choice(codes)
         if padding[code] < 2:
             padding[code] += 1
-    plan = {code: {"kurang_rawan": 3 * posts[code] - padding[code], "rawan": 0,
-                   "sangat_rawan": 0} for code in codes}
+    plan = {
+        code: {"kurang_rawan": 3 * posts[code] - padding[code], "rawan": 0, "sangat_rawan": 0}
+        for code in codes
+    }
     # Rawan: 19 distinct desa, anywhere.
     for code in rng.sample(codes, RAWAN):
         plan[code]["rawan"] += 1
     # Sangat rawan: 5 distinct desa with coordinates within reach of a rayon post.
-    eligible = [row["code"] for row in desa if row["lat"] and row["lon"]
-                and nearest_post((float(row["lat"]), float(row["lon"])))[1] <= REACH_KM]
+    eligible = [
+        row["code"]
+        for row in desa
+        if row["lat"]
+        and row["lon"]
+        and nearest_post((float(row["lat"]), float(row["lon"])))[1] <= REACH_KM
+    ]
     for code in rng.sample(eligible, SANGAT_RAWAN):
         plan[code]["sangat_rawan"] += 1
     return plan
 
 
-def build_rows(desa: list[dict[str, str]], kecamatan: dict[str, str],
-               plan: dict[str, dict[str, int]], rng: random.Random) -> list[list[str]]:
+def build_rows(
+    desa: list[dict[str, str]],
+    kecamatan: dict[str, str],
+    plan: dict[str, dict[str, int]],
+    rng: random.Random,
+) -> list[list[str]]:
     rows = []
     for row in desa:
         counts = plan[row["code"]]
-        classes = [risk for risk in ("kurang_rawan", "rawan", "sangat_rawan")
-                   for _ in range(counts[risk])]
+        classes = [
+            risk for risk in ("kurang_rawan", "rawan", "sangat_rawan") for _ in range(counts[risk])
+        ]
         rng.shuffle(classes)
         for number, risk in enumerate(classes, start=1):
-            rows.append([
-                f"tps_{row['code']}_{number:02d}",
-                f"TPS {number:02d} {row['name']}",
-                "tps",
-                snake(kecamatan[row["kecamatan_code"]]),
-                row["name"],
-                risk,
-                str(rng.randint(180, MAX_VOTERS)),
-                row["lat"],
-                row["lon"],
-            ])
+            rows.append(
+                [
+                    f"tps_{row['code']}_{number:02d}",
+                    f"TPS {number:02d} {row['name']}",
+                    "tps",
+                    snake(kecamatan[row["kecamatan_code"]]),
+                    row["name"],
+                    risk,
+                    str(rng.randint(180, MAX_VOTERS)),
+                    row["lat"],
+                    row["lon"],
+                ]
+            )
     rows.sort(key=lambda r: r[0])
     return rows
 
@@ -199,12 +217,20 @@ def totals(rows: list[list[str]]) -> Totals:
     for r in rows:
         need[r[3]] += {"kurang_rawan": 0, "rawan": 1, "sangat_rawan": 2}[r[5]]
     return Totals(
-        tps=len(rows), desa=len(district_of), risk=risk, posts=posts,
+        tps=len(rows),
+        desa=len(district_of),
+        risk=risk,
+        posts=posts,
         polri=posts + risk["rawan"] + 2 * risk["sangat_rawan"],
-        linmas=(sum(math.ceil(6 * k / 3) for k in kurang_rawan.values())
-                + 2 * risk["rawan"] + 2 * risk["sangat_rawan"]),
-        need=need, tps_per_district=Counter(r[3] for r in rows),
-        voters=sum(int(r[6]) for r in rows))
+        linmas=(
+            sum(math.ceil(6 * k / 3) for k in kurang_rawan.values())
+            + 2 * risk["rawan"]
+            + 2 * risk["sangat_rawan"]
+        ),
+        need=need,
+        tps_per_district=Counter(r[3] for r in rows),
+        voters=sum(int(r[6]) for r in rows),
+    )
 
 
 def main() -> int:
@@ -217,7 +243,10 @@ def main() -> int:
     risk = t.risk
     assert t.tps == TOTAL_TPS, t.tps
     assert (risk["kurang_rawan"], risk["rawan"], risk["sangat_rawan"]) == (
-        KURANG_RAWAN, RAWAN, SANGAT_RAWAN), risk
+        KURANG_RAWAN,
+        RAWAN,
+        SANGAT_RAWAN,
+    ), risk
     assert t.desa == 193, "every desa/kelurahan must have at least one TPS"
     assert t.posts == KR_POSTS, t.posts
     assert t.polri == POLRI_ON_TPS, t.polri
@@ -238,14 +267,22 @@ def main() -> int:
     if old != new:
         OUTPUT.write_bytes(new)
 
-    print(f"{OUTPUT.relative_to(HERE.parents[1])}: {'written' if old != new else 'unchanged'}"
-          f" (seed {SEED})")
-    print(f"TPS {t.tps} over {t.desa} desa/kelurahan: kurang_rawan {risk['kurang_rawan']}, "
-          f"rawan {risk['rawan']}, sangat_rawan {risk['sangat_rawan']}")
-    print(f"Polri ratio total: {KURANG_RAWAN // 3} + {RAWAN} + {2 * SANGAT_RAWAN} = "
-          f"{KURANG_RAWAN // 3 + RAWAN + 2 * SANGAT_RAWAN}")
-    print(f"Polri on TPS duty (posts per desa): {t.posts} + {risk['rawan']} + "
-          f"2 x {risk['sangat_rawan']} = {t.polri}")
+    print(
+        f"{OUTPUT.relative_to(HERE.parents[1])}: {'written' if old != new else 'unchanged'}"
+        f" (seed {SEED})"
+    )
+    print(
+        f"TPS {t.tps} over {t.desa} desa/kelurahan: kurang_rawan {risk['kurang_rawan']}, "
+        f"rawan {risk['rawan']}, sangat_rawan {risk['sangat_rawan']}"
+    )
+    print(
+        f"Polri ratio total: {KURANG_RAWAN // 3} + {RAWAN} + {2 * SANGAT_RAWAN} = "
+        f"{KURANG_RAWAN // 3 + RAWAN + 2 * SANGAT_RAWAN}"
+    )
+    print(
+        f"Polri on TPS duty (posts per desa): {t.posts} + {risk['rawan']} + "
+        f"2 x {risk['sangat_rawan']} = {t.polri}"
+    )
     print(f"Linmas on TPS duty: {t.linmas}")
     print(f"Voters (synthetic): {t.voters:,}")
     print("Polri needed on voting day per district (TPS):")
