@@ -143,7 +143,11 @@ def test_one_mistake_is_not_echoed_by_the_lines_after_it() -> None:
 def test_errors_are_capped() -> None:
     source = "".join(f"force f{i} F{i}\n" for i in range(MAX_SYNTAX_ERRORS * 3))
     diagnostics = parse(source, "t.ttup").diagnostics
-    assert len(diagnostics) == MAX_SYNTAX_ERRORS
+    assert len(diagnostics) == MAX_SYNTAX_ERRORS + 1
+    assert (
+        diagnostics[-1].message == f"... and more syntax errors after the first {MAX_SYNTAX_ERRORS}"
+    )
+    assert diagnostics[-1].span is not None and diagnostics[-1].span.line == MAX_SYNTAX_ERRORS + 1
 
 
 def test_bad_characters_are_capped_with_a_count() -> None:

@@ -19,10 +19,12 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 from lark.parsers.lalr_parser_state import ParserState
 
+from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.parse.grammar import lark_parser
 from ttuplan.parse.lexer import lex
 from ttuplan.parse.messages import OpenBlock, incomplete_line, unclosed_block, unexpected_token
+from ttuplan.source import Span
 
 MAX_SYNTAX_ERRORS = 50
 
@@ -140,7 +142,18 @@ class _Recovery:
             index += 1
             if index == len(tokens) or tokens[index].line != token.line:
                 self.may_report = True
-        if self.fed and self.abandoned is None:
+        if index < len(tokens):
+            line = tokens[index].line
+            self.diagnostics.append(
+                Diagnostic(
+                    code=codes.UNEXPECTED_TOKEN,
+                    message=f"... and more syntax errors after the first {MAX_SYNTAX_ERRORS}",
+                    span=Span(self.file, line, 1, line, 2),
+                    label="the file was not read past here",
+                    help="fix the errors above and check again; one cause often explains many",
+                )
+            )
+        elif self.fed and self.abandoned is None:
             self._end(stop=None)
 
     def _skip_abandoned(self, index: int) -> int:
