@@ -143,7 +143,7 @@ class _Recovery:
             if index == len(tokens) or tokens[index].line != token.line:
                 self.may_report = True
         if index < len(tokens):
-            line = tokens[index].line
+            line = tokens[index].line or 1
             self.diagnostics.append(
                 Diagnostic(
                     code=codes.UNEXPECTED_TOKEN,
