@@ -1,7 +1,7 @@
 """The public API, and the pipeline read top to bottom: one line per stage.
 
     parse -> build -> resolve   (ttuplan.parse, ttuplan.build, ttuplan.resolve: load_plan)
-    -> check                    (ttuplan.check: check_plan)
+    -> check and allocate       (ttuplan.check: check_plan, giving a Deployment)
 
 The command line is a thin layer over these functions.
 """
@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.model import Plan
 from ttuplan.source import SourceMap
@@ -30,6 +31,7 @@ class CheckResult:
     plan: Plan | None
     diagnostics: tuple[Diagnostic, ...]
     sources: SourceMap
+    deployment: Deployment | None = None  # computed when the plan resolved without errors
 
     @property
     def errors(self) -> int:
@@ -71,5 +73,13 @@ def load_plan(path: str) -> CheckResult:
 
 
 def check_plan(path: str) -> CheckResult:
-    """Load the plan and run every check on it."""
-    return load_plan(path)
+    """Load the plan and, if it resolved without errors, check and allocate it."""
+    from ttuplan.check import check
+    from ttuplan.diagnostics.order import in_source_order
+
+    loaded = load_plan(path)
+    if loaded.plan is None or loaded.errors:
+        return loaded
+    deployment, problems = check(loaded.plan)
+    diagnostics = in_source_order((*loaded.diagnostics, *problems), loaded.sources)
+    return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, deployment)

@@ -215,6 +215,7 @@ class Person(Located):
     rank: str
     unit: str
     phone: str = ""
+    shifts: tuple[str, ...] = ()  # shift names this person works (any phase with them)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -436,6 +436,229 @@ TOO_MANY_BAD_ROWS = _code(
     """,
 )
 
+# ── coverage ───────────────────────────────────────────────────────────────────
+UNCOVERED_DISTRICT = _code(
+    "TP401",
+    "uncovered-district",
+    Family.COVERAGE,
+    E,
+    "a district with sites to guard that no unit covers",
+    """
+    A phase guards sites in a district, but no unit of the force they need lists the
+    district in its `covers` (or covers `all`) or has its `base` there. Units with
+    `role reserve` stand by and are never posted, so they do not count. Nobody can be
+    sent there. Add the district
+    to the `covers` of the unit responsible for it, usually its Polsek.
+    """,
+)
+UNDERSTAFFED = _code(
+    "TP402",
+    "understaffed",
+    Family.COVERAGE,
+    E,
+    "a district is short of staff in a phase",
+    """
+    The posts of a district need more people of a force than the units covering it can
+    give in that phase, after what the phase already takes from them (rayon reserves,
+    pools, fixed guards, other districts). ttuplan solves the whole phase as a maximum
+    flow (units to districts to posts), so a shortfall reported here cannot be closed by
+    moving people between the units that cover the district: the bottleneck units named
+    are all fully committed. Close it by raising the strength of a bottleneck unit, by
+    letting a unit with spare people cover the district, or by reducing the demand
+    (risk-class rules, fixed guards).
+    """,
+)
+OUTSIDE_RAYON = _code(
+    "TP403",
+    "outside-rayon",
+    Family.COVERAGE,
+    W,
+    "sites in a district that no rayon includes",
+    """
+    The plan has rayons, but this district, which has sites, is in none of them, so its
+    sites have no rayon post and reserve behind them. Add the district to the `districts`
+    of a rayon.
+    """,
+)
+RESERVE_OVERDRAWN = _code(
+    "TP404",
+    "reserve-overdrawn",
+    Family.COVERAGE,
+    E,
+    "a reserve larger than what its units have left",
+    """
+    A `reserve N from UNIT, ...` holds back more people than the named units have left in
+    a phase, after the reserves declared before it. The message gives what each unit has.
+    Lower the reserve, add a unit to draw from, or raise the units' strength.
+    """,
+)
+OVERCOMMITTED_UNIT = _code(
+    "TP405",
+    "overcommitted-unit",
+    Family.COVERAGE,
+    E,
+    "a unit committed beyond its strength in overlapping phases",
+    """
+    Two or more phases overlap in time, and a unit's commitments in them (reserves and
+    posts) add up to more than its strength: the same people would be in two places at
+    once. Separate the phases in time, or take fewer people from the unit in one of them.
+    """,
+)
+RESERVE_OUT_OF_REACH = _code(
+    "TP406",
+    "reserve-out-of-reach",
+    Family.COVERAGE,
+    E,
+    "a site farther from every reserve than its risk class allows",
+    """
+    The site's risk class says `reserve within DURATION`, but no reserve in the phase (a
+    rayon post with coordinates, or the base of an available `role reserve` unit) is
+    estimated to reach it in time. The estimate is the great-circle distance times the
+    plan's `travel detour` (default 1.4) at its `travel speed` (default 40 km/h). Move or
+    add a reserve, or review the site's risk class.
+    """,
+)
+RESERVE_UNVERIFIABLE = _code(
+    "TP407",
+    "reserve-unverifiable",
+    Family.COVERAGE,
+    W,
+    "a `reserve within` rule that cannot be checked for lack of coordinates",
+    """
+    The site's risk class asks for a reserve within a time, but the site, or every
+    reserve that could serve it, has no coordinates, so ttuplan cannot say whether the
+    rule holds. Give the site (`at` or lat/lon in its table) and the rayon posts
+    coordinates.
+    """,
+)
+NO_STAFFING_RULE = _code(
+    "TP408",
+    "no-staffing-rule",
+    Family.COVERAGE,
+    W,
+    "guarded by risk, but the risk class has no rule for the site's kind",
+    """
+    A phase says `guard KIND by risk`, but the risk class of some of those sites has no
+    staffing rule for their kind, so they get nobody. Add a rule such as
+    `polri 1 per tps` to the risk class, or guard those sites `with N force`.
+    """,
+)
+
+# ── escalation ─────────────────────────────────────────────────────────────────
+ESCALATION_CYCLE = _code(
+    "TP501",
+    "escalation-cycle",
+    Family.ESCALATION,
+    E,
+    "escalation chains run in a loop",
+    """
+    Following `escalates to` from unit to unit comes back to where it started, so a
+    report can go round for ever without reaching a commander who decides. Every hop of
+    the loop is shown at its own line. Make one of them escalate upward instead.
+    """,
+)
+DEAD_END = _code(
+    "TP502",
+    "dead-end",
+    Family.ESCALATION,
+    E,
+    "a unit that escalates to nobody and is not final",
+    """
+    In some phase a unit, rayon or pool has no `escalates to` that applies, and it is not
+    marked `final`: a report stops there. Add `escalates to` (or `final` if this is where
+    decisions are made). Remember that `escalates to X during P` replaces the
+    unqualified edges in phase P only.
+
+    A force none of whose units escalates or is `final` (often Linmas, who report to the
+    police officer beside them) is outside the escalation plan, and its units are not
+    checked; give one of them an `escalates to` and all of them are.
+    """,
+)
+CHAIN_TOO_LONG = _code(
+    "TP503",
+    "chain-too-long",
+    Family.ESCALATION,
+    W,
+    "an escalation chain longer than the plan allows",
+    """
+    The longest chain from a unit to a final authority has more hops than the plan's
+    `escalation limit` (default 6). Long chains delay decisions; shorten the chain or
+    raise the limit deliberately.
+    """,
+)
+UNAVAILABLE_ESCALATION = _code(
+    "TP504",
+    "unavailable-escalation",
+    Family.ESCALATION,
+    E,
+    "escalation to a unit that is not there in that phase",
+    """
+    In some phase a unit escalates to a unit that is not available then (its `available
+    from ... until ...` does not cover the phase): Brimob before it arrives, say. Qualify
+    the edge with `during` for the phases the unit is there, and give another edge for
+    the others.
+    """,
+)
+
+# ── time ───────────────────────────────────────────────────────────────────────
+REVERSED_PERIOD = _code(
+    "TP601",
+    "reversed-period",
+    Family.TIME,
+    E,
+    "a phase or availability that ends before it starts",
+    """
+    A phase (`START .. END`) or a unit's `available from ... until ...` ends at or before
+    its start. A date alone means the whole of that day. Swap or correct the dates.
+    """,
+)
+EMPTY_SHIFT = _code(
+    "TP602",
+    "empty-shift",
+    Family.TIME,
+    E,
+    "a shift that starts when it ends",
+    """
+    A shift runs from its start to its end every day of its phase; an end before the
+    start runs past midnight (`shift malam 18:00 .. 06:00`). A shift that starts and ends
+    at the same time is empty. Correct one of the times.
+    """,
+)
+SHIFT_GAP = _code(
+    "TP603",
+    "shift-gap",
+    Family.TIME,
+    E,
+    "the shifts of a phase leave hours uncovered",
+    """
+    When a phase has shifts, together they must cover the whole phase, every day, with no
+    gap: the diagnostic names the first uncovered hours. Extend a shift or add one.
+    """,
+)
+SHIFT_OVERLAP = _code(
+    "TP604",
+    "shift-overlap",
+    Family.TIME,
+    E,
+    "two shifts of a phase overlap",
+    """
+    Two shifts of the same phase cover the same hours, so the people on them would be
+    counted twice. Make one end where the next begins.
+    """,
+)
+DOUBLE_BOOKED = _code(
+    "TP605",
+    "double-booked",
+    Family.TIME,
+    E,
+    "a person is on two shifts at the same time",
+    """
+    The personnel table puts a person on shifts (its `shift` column, names separated by
+    `;`) that overlap in time, in the same phase or in phases that overlap. Take the
+    person off one of them.
+    """,
+)
+
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)
 )

@@ -9,6 +9,7 @@ from ttuplan import model as m
 from ttuplan.build import nodes as n
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.order import in_source_order
 from ttuplan.resolve.assemble import Assembler
 from ttuplan.resolve.files import PlanFolder, load_modules, read_text
 from ttuplan.resolve.names import Symbols
@@ -33,7 +34,7 @@ def resolve(entry: str) -> Resolved:
     loaded = load_modules(entry, folder, sources)
     problems = loaded.problems
     if loaded.syntax_failed:
-        return Resolved(None, _ordered(problems, sources), sources)
+        return Resolved(None, in_source_order(problems, sources), sources)
     symbols = Symbols(problems=problems)
     declarations = loaded.declarations
     plans = [d for d in declarations if isinstance(d, n.Block) and d.keyword == "plan"]
@@ -51,7 +52,7 @@ def resolve(entry: str) -> Resolved:
                 help='start the file with `plan NAME "Title" { authority "..." }`',
             )
         )
-        return Resolved(None, _ordered(problems, sources), sources)
+        return Resolved(None, in_source_order(problems, sources), sources)
     for extra in plans[1:]:
         problems.append(
             Diagnostic(
@@ -89,7 +90,7 @@ def resolve(entry: str) -> Resolved:
     )
     plan = _assemble(declarations, plans[0], assembler, table_sites, people, sources)
     problems.extend(symbols.unused())
-    return Resolved(plan, _ordered(problems, sources), sources)
+    return Resolved(plan, in_source_order(problems, sources), sources)
 
 
 def _assemble(
@@ -157,16 +158,3 @@ T = TypeVar("T")
 def _keep(into: list[T], value: T | None) -> None:
     if value is not None:
         into.append(value)
-
-
-def _ordered(problems: list[Diagnostic], sources: SourceMap) -> tuple[Diagnostic, ...]:
-    """Problems in source order: by file in reading order, then line and column."""
-    order = {path: index for index, path in enumerate(sources.paths())}
-
-    def key(diagnostic: Diagnostic) -> tuple[int, int, int]:
-        span = diagnostic.span
-        if span is None:
-            return (-1, 0, 0)
-        return (order.get(span.file, len(order)), span.line, span.column)
-
-    return tuple(sorted(problems, key=key))

@@ -10,7 +10,7 @@ from ttuplan.resolve.tables import Table, check_reference
 from ttuplan.source import SourceMap, Span
 
 REQUIRED = ("nrp", "name", "rank", "unit")
-OPTIONAL = ("phone",)
+OPTIONAL = ("phone", "shift")
 
 
 def load_personnel(
@@ -54,7 +54,7 @@ def load_personnel(
             continue
         if not ok:
             continue
-        span = Span(path, row.line, 1, row.line, 2)
+        span = row.span(path)
         seen[nrp] = span
         symbols.uses[row.cells["unit"]] = symbols.uses.get(row.cells["unit"], 0) + 1
         people.append(
@@ -64,6 +64,9 @@ def load_personnel(
                 rank=row.cells["rank"].strip(),
                 unit=row.cells["unit"],
                 phone=row.cells.get("phone", "").strip(),
+                shifts=tuple(
+                    name.strip() for name in row.cells.get("shift", "").split(";") if name.strip()
+                ),
                 span=span,
             )
         )

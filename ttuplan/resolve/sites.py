@@ -58,7 +58,7 @@ def load_site_table(
             lat_ok = False
         if not (ok and voters_ok and lat_ok and lon_ok):
             continue
-        span = Span(path, row.line, 1, row.line, 2)
+        span = row.span(path)
         seen[site_id] = span
         sites.append(
             Site(

@@ -30,6 +30,11 @@ class Row:
     cells: dict[str, str]
     raw: list[str]
 
+    def span(self, path: str) -> Span:
+        """The whole row (its width estimated from the cells: quotes are not counted)."""
+        width = sum(map(len, self.raw)) + len(self.raw) - 1
+        return Span(path, self.line, 1, self.line, max(width, 1) + 1)
+
 
 class Table:
     """A parsed table with its header checked; yields rows and reports bad cells."""

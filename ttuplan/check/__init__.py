@@ -1,0 +1,136 @@
+"""Stage 4: check a resolved plan as graphs and allocate it (networkx lives here).
+
+The passes, in order: time (periods, shifts, people), posts and allocation per phase
+(max flow), coverage (shortfalls, reserves, rayons), reach (`reserve within`),
+escalation (one graph per phase).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from fractions import Fraction
+
+from ttuplan import model as m
+from ttuplan.check import coverage
+from ttuplan.check.allocate import Overdraw, allocate_phase, preference
+from ttuplan.check.escalation import check_escalation
+from ttuplan.check.posts import SiteIndex, Unruled, form_posts
+from ttuplan.check.reach import check_reach
+from ttuplan.check.timeline import available, check_time
+from ttuplan.deployment import (
+    Assignment,
+    ClassLine,
+    Deployment,
+    Hold,
+    Load,
+    PhaseDeployment,
+    Post,
+)
+from ttuplan.diagnostics.model import Diagnostic
+
+
+def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
+    """The plan's deployment and every problem the graph checks find in it."""
+    problems = check_time(plan)
+    index = SiteIndex(plan.sites)
+    order = preference(plan)
+    phases: list[PhaseDeployment] = []
+    overdraws: list[Overdraw] = []
+    unruled: list[Unruled] = []
+    uncovered: dict[tuple[str, str], list[str]] = defaultdict(list)
+    first_post: dict[tuple[str, str], Post] = {}
+    for phase in plan.phases:
+        if phase.end <= phase.start:
+            continue  # reported by the time checks; nothing sensible to allocate
+        posts, missing = form_posts(plan, phase, index)
+        unruled.extend(missing)
+        allocation = allocate_phase(plan, phase, posts, order)
+        overdraws.extend(allocation.overdraws)
+        for district, force in allocation.uncovered:
+            uncovered[(district, force)].append(phase.name)
+            first_post.setdefault(
+                (district, force),
+                next(p for p in posts if p.district == district and p.need_of(force)),
+            )
+        deployment = PhaseDeployment(
+            phase=phase.name,
+            posts=tuple(posts),
+            assignments=tuple(allocation.assignments),
+            holds=tuple(allocation.holds),
+            loads=_loads(plan, phase, allocation.holds, allocation.assignments),
+            shortfalls=tuple(allocation.shortfalls),
+            classes=_class_lines(plan, posts, allocation.assignments),
+        )
+        phases.append(deployment)
+        problems.extend(coverage.understaffed(plan, s, deployment) for s in deployment.shortfalls)
+    guarded = {site for d in phases for post in d.posts for site in post.sites}
+    problems += coverage.uncovered(plan, uncovered, first_post)
+    problems += coverage.outside_rayons(plan, guarded)
+    problems += coverage.overdrawn(overdraws)
+    problems += coverage.overcommitted(plan, phases)
+    problems += coverage.no_rules(unruled)
+    problems += check_reach(plan, phases)
+    problems += check_escalation(plan, phases)
+    return Deployment(phases=tuple(phases)), problems
+
+
+def _loads(
+    plan: m.Plan, phase: m.Phase, holds: list[Hold], assignments: list[Assignment]
+) -> tuple[Load, ...]:
+    held: dict[str, int] = defaultdict(int)
+    posted: dict[str, int] = defaultdict(int)
+    for hold in holds:
+        held[hold.unit] += hold.people
+    for assignment in assignments:
+        posted[assignment.unit] += assignment.people
+    return tuple(
+        Load(
+            unit=u.name,
+            strength=u.strength or 0,
+            available=available(u, phase),
+            held=held[u.name],
+            posted=posted[u.name],
+        )
+        for u in plan.units
+    )
+
+
+def _class_lines(
+    plan: m.Plan, posts: list[Post], assignments: list[Assignment]
+) -> tuple[ClassLine, ...]:
+    """The risk-class table of a phase: sites, need by ratio and by posts, allocated."""
+    allocated = coverage.allocated_by_post(assignments)
+    forces = [f.name for f in plan.forces]
+    lines = []
+    for risk in (*plan.risks, None):
+        members = [p for p in posts if p.risk == (risk.name if risk else None)]
+        if not members:
+            continue
+        sites_by_kind: dict[str, int] = defaultdict(int)
+        for post in members:
+            sites_by_kind[post.kind] += len(post.sites)
+        for force in forces:
+            by_posts = sum(p.need_of(force) for p in members)
+            if not by_posts:
+                continue
+            ratio = Fraction(0)
+            if risk is not None:
+                ratio = sum(
+                    (
+                        Fraction(r.amount * sites_by_kind[r.kind], r.per)
+                        for r in risk.rules
+                        if r.force == force
+                    ),
+                    Fraction(0),
+                )
+            lines.append(
+                ClassLine(
+                    risk=risk.name if risk else None,
+                    force=force,
+                    sites=sum(len(p.sites) for p in members),
+                    by_ratio=ratio,
+                    by_posts=by_posts,
+                    allocated=sum(allocated[(p.id, force)] for p in members),
+                )
+            )
+    return tuple(lines)

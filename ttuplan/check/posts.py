@@ -1,0 +1,151 @@
+"""Posts: the sites a phase guards, grouped as the plan's rules say, each with its need.
+
+`guard KIND by risk`: sites of one risk class and kind in one village (the district when
+a site has no village), in id order, make posts of at most B sites, B from the class's
+first rule for that kind; every rule `A per B` of the class then needs ceil(A*k/B) on a
+post of k sites. `guard KIND with N force`: one post per site, needing N.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ttuplan import model as m
+from ttuplan.deployment import Post
+
+
+@dataclass(frozen=True, slots=True)
+class Unruled:
+    """Sites guarded by risk whose class has no rule for their kind (they get nobody)."""
+
+    guard: m.Guard
+    risk: str
+    kind: str
+    sites: int
+
+
+class SiteIndex:
+    """Sites by kind and by id, in id order, built once per plan."""
+
+    def __init__(self, sites: Iterable[m.Site]) -> None:
+        self.by_id: dict[str, m.Site] = {}
+        self.by_kind: dict[str, list[m.Site]] = defaultdict(list)
+        for site in sorted(sites, key=lambda s: s.id):
+            self.by_id[site.id] = site
+            self.by_kind[site.kind].append(site)
+
+    def targeted(self, guard: m.Guard) -> list[m.Site]:
+        """The sites a guard names: all of a kind, or one by id; id order, each once."""
+        chosen: dict[str, m.Site] = {}
+        for target in guard.targets:
+            if target in self.by_id:
+                chosen[target] = self.by_id[target]
+            for site in self.by_kind.get(target, ()):
+                chosen[site.id] = site
+        return [chosen[key] for key in sorted(chosen)]
+
+
+def active_guards(plan: m.Plan, phase: m.Phase) -> list[m.Guard]:
+    """The phase's own guards, then the top-level guards that hold in it."""
+    top = [g for g in plan.guards if not g.during or phase.name in g.during]
+    return [*phase.guards, *top]
+
+
+def form_posts(plan: m.Plan, phase: m.Phase, index: SiteIndex) -> tuple[list[Post], list[Unruled]]:
+    """Every post of a phase, in staffing order: district, most severe first, village, id."""
+    risks = {r.name: r for r in plan.risks}
+    fixed_rank = len(plan.risks)
+    posts: list[Post] = []
+    unruled: list[Unruled] = []
+    taken: dict[str, int] = {}
+    for guard in active_guards(plan, phase):
+        sites = index.targeted(guard)
+        if guard.by_risk:
+            new, missing = _risk_posts(guard, sites, risks, phase.name)
+            posts.extend(new)
+            unruled.extend(missing)
+        else:
+            need = tuple(guard.amounts)
+            for site in sites:
+                posts.append(
+                    Post(
+                        id=f"{phase.name}/{site.id}/guard",
+                        phase=phase.name,
+                        district=site.district,
+                        village=site.village,
+                        kind=site.kind,
+                        risk=None,
+                        rank=fixed_rank,
+                        sites=(site.id,),
+                        need=need,
+                        span=guard.span,
+                    )
+                )
+    order = {d.name: i for i, d in enumerate(plan.districts)}
+    posts.sort(key=lambda p: (order.get(p.district, len(order)), -p.rank, p.village, p.sites[0]))
+    return [_unique(post, taken) for post in posts], unruled
+
+
+def _risk_posts(
+    guard: m.Guard, sites: list[m.Site], risks: dict[str, m.RiskClass], phase: str
+) -> tuple[list[Post], list[Unruled]]:
+    groups: dict[tuple[str, str, str, str], list[m.Site]] = defaultdict(list)
+    for site in sites:
+        groups[(site.risk, site.kind, site.district, site.village)].append(site)
+    posts: list[Post] = []
+    unruled: dict[tuple[str, str], int] = defaultdict(int)
+    for (risk_name, kind, district, village), members in groups.items():
+        risk = risks[risk_name]
+        rules = [r for r in risk.rules if r.kind == kind]
+        if not rules:
+            unruled[(risk_name, kind)] += len(members)
+            continue
+        size = rules[0].per
+        for start in range(0, len(members), size):
+            chunk = members[start : start + size]
+            posts.append(
+                Post(
+                    id=f"{phase}/{chunk[0].id}",
+                    phase=phase,
+                    district=district,
+                    village=village,
+                    kind=kind,
+                    risk=risk_name,
+                    rank=risk.rank,
+                    sites=tuple(s.id for s in chunk),
+                    need=post_need(rules, len(chunk)),
+                    span=guard.span,
+                )
+            )
+    missing = [Unruled(guard, risk, kind, count) for (risk, kind), count in unruled.items()]
+    return posts, missing
+
+
+def post_need(rules: list[m.Rule], sites: int) -> tuple[tuple[str, int], ...]:
+    """People per force on a post of `sites` sites: ceil(A*k/B) for every rule, summed."""
+    need: dict[str, int] = {}
+    for rule in rules:
+        need[rule.force] = need.get(rule.force, 0) - (-rule.amount * sites // rule.per)
+    return tuple(need.items())
+
+
+def _unique(post: Post, taken: dict[str, int]) -> Post:
+    """A site guarded twice in one phase gets a second post with its own id."""
+    count = taken.get(post.id, 0)
+    taken[post.id] = count + 1
+    if not count:
+        return post
+    return Post(
+        id=f"{post.id}/{count + 1}",
+        phase=post.phase,
+        district=post.district,
+        village=post.village,
+        kind=post.kind,
+        risk=post.risk,
+        rank=post.rank,
+        sites=post.sites,
+        need=post.need,
+        span=post.span,
+    )

@@ -1,0 +1,191 @@
+"""`reserve within`: can a reserve reach each site of the class in time, in every phase
+the site is guarded? Travel time is great-circle distance x detour / speed.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ttuplan import model as m
+from ttuplan.check.timeline import available
+from ttuplan.deployment import PhaseDeployment
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.source import Span
+
+EARTH_KM = 6371.0088
+CELL_DEGREES = 0.25
+
+
+def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    dp, dl = p2 - p1, math.radians(lon2 - lon1)
+    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
+    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
+
+
+@dataclass(frozen=True, slots=True)
+class Reserve:
+    """Where a reserve stands in a phase (no coordinates: lat/lon None)."""
+
+    label: str
+    lat: float | None
+    lon: float | None
+    span: Span
+
+
+def reserves_in(plan: m.Plan, phase: m.Phase, deployment: PhaseDeployment) -> list[Reserve]:
+    """Rayon posts holding people in the phase, and bases of available `role reserve` units."""
+    holding = {hold.holder for hold in deployment.holds if hold.people}
+    found = [
+        Reserve(f"{r.label} ({r.post.label})", r.post.lat, r.post.lon, r.post.span)
+        for r in plan.rayons
+        if r.name in holding and r.post is not None
+    ]
+    districts = {d.name: d for d in plan.districts}
+    for unit in plan.units:
+        if unit.role == "reserve" and (unit.strength or 0) > 0 and available(unit, phase):
+            base = districts.get(unit.base or "")
+            found.append(
+                Reserve(
+                    f"{unit.label} ({base.label if base else 'no base'})",
+                    base.lat if base else None,
+                    base.lon if base else None,
+                    unit.span,
+                )
+            )
+    return found
+
+
+class _Grid:
+    """Reserves with coordinates in cells of CELL_DEGREES, for nearby look-ups."""
+
+    def __init__(self, reserves: Sequence[Reserve]) -> None:
+        self.cells: dict[tuple[int, int], list[Reserve]] = defaultdict(list)
+        self.all = [r for r in reserves if r.lat is not None and r.lon is not None]
+        for reserve in self.all:
+            assert reserve.lat is not None and reserve.lon is not None
+            self.cells[_cell(reserve.lat, reserve.lon)].append(reserve)
+
+    def nearest(self, lat: float, lon: float, within_km: float) -> tuple[float, Reserve] | None:
+        """The nearest reserve; cells near the site first, every reserve if none is in range."""
+        reach = (
+            math.ceil(within_km / (111.0 * CELL_DEGREES * max(math.cos(math.radians(lat)), 0.2)))
+            + 1
+        )
+        row, col = _cell(lat, lon)
+        near = [
+            r
+            for dr in range(-reach, reach + 1)
+            for dc in range(-reach, reach + 1)
+            for r in self.cells.get((row + dr, col + dc), ())
+        ]
+        best = _closest(lat, lon, near)
+        if best is None or best[0] > within_km:
+            best = _closest(lat, lon, self.all)
+        return best
+
+
+def _cell(lat: float, lon: float) -> tuple[int, int]:
+    return math.floor(lat / CELL_DEGREES), math.floor(lon / CELL_DEGREES)
+
+
+def _closest(lat: float, lon: float, reserves: Sequence[Reserve]) -> tuple[float, Reserve] | None:
+    best: tuple[float, Reserve] | None = None
+    for reserve in reserves:
+        assert reserve.lat is not None and reserve.lon is not None
+        km = great_circle_km(lat, lon, reserve.lat, reserve.lon)
+        if best is None or (km, reserve.label) < (best[0], best[1].label):
+            best = (km, reserve)
+    return best
+
+
+def check_reach(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Diagnostic]:
+    risks = {r.name: r for r in plan.risks if r.reserve_within is not None}
+    if not risks:
+        return []
+    phases = {p.name: p for p in plan.phases}
+    sites = {s.id: s for s in plan.sites if s.risk in risks}
+    late: dict[str, list[tuple[str, float, Reserve | None]]] = defaultdict(list)
+    unverifiable: dict[str, list[str]] = defaultdict(list)
+    for deployment in deployments:
+        guarded = {site for post in deployment.posts for site in post.sites if site in sites}
+        if not guarded:
+            continue
+        reserves = reserves_in(plan, phases[deployment.phase], deployment)
+        grid = _Grid(reserves)
+        for site_id in sorted(guarded):
+            site = sites[site_id]
+            risk = risks[site.risk]
+            assert risk.reserve_within is not None
+            if not reserves:
+                late[site_id].append((deployment.phase, math.inf, None))
+            elif site.lat is None or site.lon is None or not grid.all:
+                unverifiable[site_id].append(deployment.phase)
+            else:
+                within_km = risk.reserve_within / 60 * plan.info.speed_kmh / plan.info.detour
+                nearest = grid.nearest(site.lat, site.lon, within_km)
+                assert nearest is not None
+                minutes = nearest[0] * plan.info.detour / plan.info.speed_kmh * 60
+                if minutes > risk.reserve_within:
+                    late[site_id].append((deployment.phase, minutes, nearest[1]))
+    problems = [_late(plan, sites[s], risks[sites[s].risk], found) for s, found in late.items()]
+    problems += [
+        _unverifiable(sites[s], risks[sites[s].risk], found) for s, found in unverifiable.items()
+    ]
+    return problems
+
+
+def _late(
+    plan: m.Plan, site: m.Site, risk: m.RiskClass, found: list[tuple[str, float, Reserve | None]]
+) -> Diagnostic:
+    phase, minutes, reserve = max(found, key=lambda item: item[1])
+    names = ", ".join(f"`{p}`" for p, _, _ in found)
+    related = [
+        Label(
+            span=risk.reserve_within_span or risk.span,
+            message=f"`{risk.name}` asks for a reserve within {risk.reserve_within} min",
+        )
+    ]
+    if reserve is None:
+        detail = f"no reserve stands anywhere in `{phase}`"
+    else:
+        km = minutes / 60 * plan.info.speed_kmh / plan.info.detour
+        detail = (
+            f"the nearest reserve in `{phase}`, {reserve.label}, is {km:.1f} km away, "
+            f"about {minutes:.0f} min"
+        )
+        related.append(Label(span=reserve.span, message=f"nearest reserve: {minutes:.0f} min"))
+    return Diagnostic(
+        code=codes.RESERVE_OUT_OF_REACH,
+        message=f"site `{site.id}` ({site.label}) is out of reach of every reserve in {names}: "
+        f"{detail}",
+        span=site.span,
+        label=f"more than {risk.reserve_within} min from a reserve",
+        related=tuple(related),
+        notes=(
+            f"estimate: great-circle distance x {plan.info.detour:g} at "
+            f"{plan.info.speed_kmh:g} km/h",
+        ),
+        help="place a rayon post or a `role reserve` unit nearer, or review the site's class",
+    )
+
+
+def _unverifiable(site: m.Site, risk: m.RiskClass, phases: list[str]) -> Diagnostic:
+    missing = (
+        "the site has no coordinates"
+        if site.lat is None
+        else "no reserve in the phase has coordinates"
+    )
+    return Diagnostic(
+        code=codes.RESERVE_UNVERIFIABLE,
+        message=f"cannot verify `reserve within {risk.reserve_within}m` for site `{site.id}` "
+        f"in {', '.join(f'`{p}`' for p in phases)}: {missing}",
+        span=site.span,
+        label="could not be verified",
+        related=(Label(span=risk.reserve_within_span or risk.span, message="the rule"),),
+        help="give the site and the rayon posts coordinates (`at LAT, LON`, or lat/lon cells)",
+    )
