@@ -158,3 +158,10 @@ def test_a_table_with_a_million_bad_rows_stays_small(tmp_path: Path) -> None:
     assert len(diagnostics) < 60
     assert diagnostics[-1].code is codes.TOO_MANY_BAD_ROWS
     assert "999,950 more" in diagnostics[-1].message
+
+
+def test_a_path_too_long_for_the_file_system_is_a_diagnostic(tmp_path: Path) -> None:
+    entry = write(tmp_path, {"plan.ttup": PLAN + f'include "{"9" * 400}.ttup"\n'})
+    [diagnostic] = load_plan(str(entry)).diagnostics
+    assert diagnostic.code is codes.FILE_NOT_FOUND
+    assert diagnostic.label == "File name too long"

@@ -12,7 +12,7 @@ from ttuplan import __version__
 from ttuplan.diagnostics import codes
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "sarif", "github")
 
 
 def _use_color(choice: str, stream: Any) -> bool:
@@ -43,9 +43,14 @@ def main() -> None:
     type=click.Choice(FORMATS),
     default="text",
     show_default=True,
-    help="How to report.",
+    help="text for people; json, sarif (code scanning) or github (annotations) for CI.",
 )
 @click.option("--strict", is_flag=True, help="Fail (exit 1) on warnings too.")
+@click.option(
+    "--summary",
+    is_flag=True,
+    help="Also report the deployment: risk-class table and unit loads per phase.",
+)
 @click.option(
     "--max-diagnostics",
     type=click.IntRange(min=1),
@@ -61,16 +66,18 @@ def main() -> None:
     help="Colour the text report (never when NO_COLOR is set).",
 )
 def check(
-    plans: tuple[str, ...], output: str, strict: bool, max_diagnostics: int, color: str
+    plans: tuple[str, ...],
+    output: str,
+    strict: bool,
+    summary: bool,
+    max_diagnostics: int,
+    color: str,
 ) -> None:
     """Check each PLAN (a .ttup file, or a folder with plan.ttup) and report its problems."""
-    from ttuplan.api import PlanNotFound, check_plan
-    from ttuplan.diagnostics.render.json import plan_report, render_json
-    from ttuplan.diagnostics.render.text import TextStyle, render_text, summary_line
+    from ttuplan.api import CheckResult, PlanNotFound, check_plan
 
-    style = TextStyle(_use_color(color, sys.stdout))
     exit_code = EXIT_CLEAN
-    reports = []
+    results: list[CheckResult] = []
     for path in plans:
         try:
             result = check_plan(path)
@@ -80,31 +87,55 @@ def check(
             continue
         if result.failed(strict) and exit_code == EXIT_CLEAN:
             exit_code = EXIT_PROBLEMS
-        if output == "json":
-            reports.append(plan_report(result.entry, result.diagnostics))
-            continue
-        if result.diagnostics:
-            click.echo(
-                render_text(
-                    result.diagnostics, result.sources, color=style.color, limit=max_diagnostics
-                ),
-                color=style.color,
-            )
-        detail = ""
-        if result.plan is not None:
-            p = result.plan
-            detail = (
-                f" ({len(p.sites)} sites, {len(p.units)} units, {len(p.rayons)} rayons, "
-                f"{len(p.phases)} phases)"
-            )
-        click.echo(
-            summary_line(result.entry, result.diagnostics, style, detail),
-            nl=False,
-            color=style.color,
-        )
-    if output == "json":
-        click.echo(render_json(reports, __version__), nl=False)
+        results.append(result)
+        if output == "text":
+            _report_text(result, summary, max_diagnostics, _use_color(color, sys.stdout))
+    if output != "text":
+        click.echo(_report_machine(results, output, summary), nl=False)
     sys.exit(exit_code)
+
+
+def _report_text(result: Any, summary: bool, limit: int, color: bool) -> None:
+    from ttuplan.diagnostics.render.text import TextStyle, render_text, summary_line
+    from ttuplan.summary import summary_data, summary_text
+
+    style = TextStyle(color)
+    if result.diagnostics:
+        text = render_text(result.diagnostics, result.sources, color=color, limit=limit)
+        click.echo(text, color=color)
+    if summary and result.plan is not None and result.deployment is not None:
+        click.echo(summary_text(summary_data(result.plan, result.deployment)), color=color)
+    detail = ""
+    if result.plan is not None:
+        p = result.plan
+        detail = (
+            f" ({len(p.sites)} sites, {len(p.units)} units, {len(p.rayons)} rayons, "
+            f"{len(p.phases)} phases)"
+        )
+    click.echo(summary_line(result.entry, result.diagnostics, style, detail), nl=False, color=color)
+
+
+def _report_machine(results: list[Any], output: str, summary: bool) -> str:
+    from pathlib import Path
+
+    from ttuplan.diagnostics.render.github import render_github
+    from ttuplan.diagnostics.render.json import plan_report, render_json
+    from ttuplan.diagnostics.render.sarif import render_sarif, repository_root
+    from ttuplan.summary import summary_data
+
+    diagnostics = [d for result in results for d in result.diagnostics]
+    root = repository_root(Path.cwd())
+    if output == "sarif":
+        return render_sarif(diagnostics, __version__, root)
+    if output == "github":
+        return render_github(diagnostics, root)
+    reports = []
+    for result in results:
+        data = None
+        if summary and result.plan is not None and result.deployment is not None:
+            data = summary_data(result.plan, result.deployment)
+        reports.append(plan_report(result.entry, result.diagnostics, data))
+    return render_json(reports, __version__)
 
 
 @main.command()

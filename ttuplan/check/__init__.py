@@ -62,7 +62,7 @@ def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
             classes=_class_lines(plan, posts, allocation.assignments),
         )
         phases.append(deployment)
-        problems.extend(coverage.understaffed(plan, s, deployment) for s in deployment.shortfalls)
+        problems.extend(coverage.understaffed(plan, deployment))
     guarded = {site for d in phases for post in d.posts for site in post.sites}
     problems += coverage.uncovered(plan, uncovered, first_post)
     problems += coverage.outside_rayons(plan, guarded)

@@ -46,11 +46,20 @@ def uncovered(
     return problems
 
 
-def understaffed(plan: m.Plan, shortfall: Shortfall, phase: PhaseDeployment) -> Diagnostic:
+def understaffed(plan: m.Plan, phase: PhaseDeployment) -> list[Diagnostic]:
+    """A diagnostic for every shortfall of a phase."""
+    if not phase.shortfalls:
+        return []
+    posted = _posted_by_district(phase)
+    return [_understaffed(plan, shortfall, phase, posted) for shortfall in phase.shortfalls]
+
+
+def _understaffed(
+    plan: m.Plan, shortfall: Shortfall, phase: PhaseDeployment, posted: dict[str, dict[str, int]]
+) -> Diagnostic:
     units = {u.name: u for u in plan.units}
     districts = {d.name: d for d in plan.districts}
     loads = {load.unit: load for load in phase.loads}
-    posted = _posted_by_district(phase)
     related = []
     for name in shortfall.bottleneck:
         load = loads[name]
@@ -74,14 +83,7 @@ def understaffed(plan: m.Plan, shortfall: Shortfall, phase: PhaseDeployment) -> 
                 f"{load.posted} on posts ({where or 'none'}); none spare",
             )
         )
-    spare = sorted(
-        (
-            (load.spare, load.unit)
-            for load in phase.loads
-            if load.spare > 0 and units[load.unit].force == shortfall.force
-        ),
-        key=lambda pair: (-pair[0], pair[1]),
-    )
+    spare = _spare_helper(plan, shortfall, phase)
     ways = []
     if shortfall.bottleneck:
         ways.append(f"raise the strength of `{shortfall.bottleneck[0]}` by {shortfall.short}")
@@ -102,6 +104,24 @@ def understaffed(plan: m.Plan, shortfall: Shortfall, phase: PhaseDeployment) -> 
         notes=(f"bottleneck: {', '.join(f'`{u}`' for u in shortfall.bottleneck) or 'none'}",),
         help=", ".join(ways[:-1]) + (", " if len(ways) > 1 else "") + ways[-1],
     )
+
+
+def _spare_helper(
+    plan: m.Plan, shortfall: Shortfall, phase: PhaseDeployment
+) -> list[tuple[int, str]]:
+    """Units that could close a shortfall by covering the district: same force, not a
+    reserve, with spare people; those near the bottleneck (sharing a district) first."""
+    units = {u.name: u for u in plan.units}
+    near = {d for name in shortfall.bottleneck for d in units[name].covers}
+    candidates = [
+        (load.spare, load.unit)
+        for load in phase.loads
+        if load.spare > 0
+        and units[load.unit].force == shortfall.force
+        and units[load.unit].role != "reserve"
+    ]
+    close = [c for c in candidates if units[c[1]].covers_all or near & set(units[c[1]].covers)]
+    return sorted(close or candidates, key=lambda pair: (-pair[0], pair[1]))
 
 
 def _posted_by_district(phase: PhaseDeployment) -> dict[str, dict[str, int]]:

@@ -44,12 +44,18 @@ class PlanFolder:
                 else "a path that climbs out of it"
             )
             return None, _outside(reference, why)
-        if not real.is_file():
+        try:
+            found = real.is_file()
+        except OSError as error:  # a name too long for the file system, say
+            found, why = False, error.strerror or "cannot be looked up"
+        else:
+            why = f"looked for {shown}"
+        if not found:
             return None, Diagnostic(
                 code=codes.FILE_NOT_FOUND,
-                message=f"no file `{written}`",
+                message=f"no file `{written[:80]}`",
                 span=reference.span,
-                label=f"looked for {shown}",
+                label=why,
                 help="paths are relative to the file that names them; check the spelling",
             )
         return shown, None
