@@ -18,16 +18,26 @@ def codes_of(found: list[object]) -> list[str]:
 
 
 def test_seven_tps_at_1_per_3_make_posts_of_3_3_1_needing_3() -> None:
-    rules = (m.Rule(force="polri", amount=1, per=3, kind="tps"),
-             m.Rule(force="linmas", amount=6, per=3, kind="tps"))
-    deployment, problems = check(plan(
-        units=[unit("p", 10, ["d1"]), unit("l", 20, ["d1"], force="linmas")],
-        sites=tps(7), rules=rules, forces=("polri", "linmas")))
+    rules = (
+        m.Rule(force="polri", amount=1, per=3, kind="tps"),
+        m.Rule(force="linmas", amount=6, per=3, kind="tps"),
+    )
+    deployment, problems = check(
+        plan(
+            units=[unit("p", 10, ["d1"]), unit("l", 20, ["d1"], force="linmas")],
+            sites=tps(7),
+            rules=rules,
+            forces=("polri", "linmas"),
+        )
+    )
     assert problems == []
     [phase] = deployment.phases
     assert [len(post.sites) for post in phase.posts] == [3, 3, 1]
     assert [post.need for post in phase.posts] == [
-        (("polri", 1), ("linmas", 6)), (("polri", 1), ("linmas", 6)), (("polri", 1), ("linmas", 2))]
+        (("polri", 1), ("linmas", 6)),
+        (("polri", 1), ("linmas", 6)),
+        (("polri", 1), ("linmas", 2)),
+    ]
     polri = next(line for line in phase.classes if line.force == "polri")
     assert (float(polri.by_ratio), polri.by_posts, polri.allocated) == (7 / 3, 3, 3)
 
@@ -36,28 +46,43 @@ def test_posts_group_by_village_in_id_order() -> None:
     sites = [*tps(2, village="b"), *tps(2, village="a", start=3)]
     deployment, _ = check(plan(units=[unit("p", 10, ["d1"])], sites=sites))
     assert [post.sites for post in deployment.phases[0].posts] == [
-        ("tps_d1_a_003", "tps_d1_a_004"), ("tps_d1_b_001", "tps_d1_b_002")]
+        ("tps_d1_a_003", "tps_d1_a_004"),
+        ("tps_d1_b_001", "tps_d1_b_002"),
+    ]
 
 
 def test_the_most_local_unit_gives_people_first() -> None:
-    deployment, problems = check(plan(
-        districts=("d1", "d2"), sites=tps(6, "d1"),
-        units=[unit("polres", 100, covers_all=True), unit("polsek", 1, ["d1"])]))
+    deployment, problems = check(
+        plan(
+            districts=("d1", "d2"),
+            sites=tps(6, "d1"),
+            units=[unit("polres", 100, covers_all=True), unit("polsek", 1, ["d1"])],
+        )
+    )
     assert problems == []
     assigned = {(a.unit, a.people) for a in deployment.phases[0].assignments}
     assert assigned == {("polsek", 1), ("polres", 1)}
 
 
 def test_a_unit_covers_its_base_and_reserve_units_are_never_posted() -> None:
-    deployment, problems = check(plan(sites=tps(3), units=[
-        unit("brimob", 50, ["d1"], role="reserve"), unit("polres", 5, base="d1")]))
+    deployment, problems = check(
+        plan(
+            sites=tps(3),
+            units=[unit("brimob", 50, ["d1"], role="reserve"), unit("polres", 5, base="d1")],
+        )
+    )
     assert problems == []
     assert {a.unit for a in deployment.phases[0].assignments} == {"polres"}
 
 
 def test_a_shortfall_states_the_number_and_names_the_bottleneck() -> None:
-    _, problems = check(plan(sites=tps(12), districts=("d1", "d2"),
-                             units=[unit("polsek", 1, ["d1"]), unit("polres", 7, ["d2"])]))
+    _, problems = check(
+        plan(
+            sites=tps(12),
+            districts=("d1", "d2"),
+            units=[unit("polsek", 1, ["d1"]), unit("polres", 7, ["d2"])],
+        )
+    )
     [problem] = problems
     assert problem.code is codes.UNDERSTAFFED
     assert "short of 3 polri" in problem.message and "need 4" in problem.message
@@ -66,28 +91,46 @@ def test_a_shortfall_states_the_number_and_names_the_bottleneck() -> None:
 
 
 def test_reserves_are_taken_before_posts() -> None:
-    rayon = m.Rayon(name="r", label="R", districts=("d1",),
-                    reserves=(m.Reserve(amount=4, sources=("polres",)),),
-                    escalations=(m.Escalation(target="polres"),))
+    rayon = m.Rayon(
+        name="r",
+        label="R",
+        districts=("d1",),
+        reserves=(m.Reserve(amount=4, sources=("polres",)),),
+        escalations=(m.Escalation(target="polres"),),
+    )
     _, problems = check(plan(sites=tps(6), units=[unit("polres", 5, ["d1"])], rayons=[rayon]))
     assert codes_of(problems) == ["TP402"]  # 5 - 4 held leaves 1 for 2 posts
 
 
 def test_a_during_edge_replaces_the_unqualified_one_in_its_phase() -> None:
-    early = m.Phase(name="k", label="K", start=dt.datetime(2024, 1, 1),
-                    end=dt.datetime(2024, 2, 11))
+    early = m.Phase(
+        name="k", label="K", start=dt.datetime(2024, 1, 1), end=dt.datetime(2024, 2, 11)
+    )
     units = [
-        unit("polres", 5, ["d1"], final=False, escalations=(
-            m.Escalation(target="polda"), m.Escalation(target="brimob", during=("p",)))),
-        unit("brimob", 25, role="reserve", final=False,
-             available_from=dt.datetime(2024, 2, 11), escalations=(m.Escalation(target="polda"),)),
+        unit(
+            "polres",
+            5,
+            ["d1"],
+            final=False,
+            escalations=(
+                m.Escalation(target="polda"),
+                m.Escalation(target="brimob", during=("p",)),
+            ),
+        ),
+        unit(
+            "brimob",
+            25,
+            role="reserve",
+            final=False,
+            available_from=dt.datetime(2024, 2, 11),
+            escalations=(m.Escalation(target="polda"),),
+        ),
         unit("polda", None),
     ]
     assert check(plan(sites=tps(3), units=units, phases=(early, VOTING)))[1] == []
     # Without `during`, polres would escalate to brimob before it arrives as well.
     units[0] = unit("polres", 5, ["d1"], final=False, escalations=(m.Escalation(target="brimob"),))
-    assert codes_of(check(plan(sites=tps(3), units=units, phases=(early, VOTING)))[1]) == [
-        "TP504"]
+    assert codes_of(check(plan(sites=tps(3), units=units, phases=(early, VOTING)))[1]) == ["TP504"]
 
 
 def test_allocation_is_deterministic() -> None:
@@ -102,18 +145,24 @@ def test_sample_plan_voting_phase_numbers() -> None:
     voting = summary_data(result.plan, result.deployment)["phases"][2]
     assert voting["phase"] == "pemungutan"
     polri, linmas = voting["forces"]
-    assert [(c["label"], c["sites"], c["by_ratio"], c["by_posts"], c["allocated"])
-            for c in polri["classes"]] == [
-        ("Kurang Rawan", 750, 250, 253, 253), ("Rawan", 19, 19, 19, 19),
-        ("Sangat Rawan", 5, 10, 10, 10), ("fixed guards", 3, None, 12, 12)]
-    assert polri["risk_total"] == {"sites": 774, "by_ratio": 279, "by_posts": 282,
-                                   "allocated": 282}
+    assert [
+        (c["label"], c["sites"], c["by_ratio"], c["by_posts"], c["allocated"])
+        for c in polri["classes"]
+    ] == [
+        ("Kurang Rawan", 750, 250, 253, 253),
+        ("Rawan", 19, 19, 19, 19),
+        ("Sangat Rawan", 5, 10, 10, 10),
+        ("fixed guards", 3, None, 12, 12),
+    ]
+    assert polri["risk_total"] == {"sites": 774, "by_ratio": 279, "by_posts": 282, "allocated": 282}
     assert linmas["total"]["by_ratio"] == linmas["total"]["by_posts"] == 1548
     loads = {u["unit"]: u for u in voting["units"]}
     assert loads["polres"]["held"] == 50  # the three rayons' 16 + 17 + 17
     assert loads["brimob"]["posted"] == 0
-    assert sum(u["held"] + u["posted"] for u in voting["units"]
-               if u["unit"] not in {"linmas_ttu"}) == 50 + 294
+    assert (
+        sum(u["held"] + u["posted"] for u in voting["units"] if u["unit"] not in {"linmas_ttu"})
+        == 50 + 294
+    )
 
 
 def test_sample_plan_summary_golden(golden: Golden) -> None:
@@ -127,3 +176,17 @@ def test_contract_example_checks_without_errors() -> None:
     result = check_plan(str(REPO / "tests" / "contract"))
     assert result.errors == 0
     assert {d.code.id for d in result.diagnostics} == {"TP203", "TP403"}
+
+
+def test_the_bottleneck_is_the_min_cut_not_only_the_covering_units() -> None:
+    """d1 is short. `a` covers it but sends its people to d2, which `b` covers too: one more
+    person in `b` would free one of `a`'s for d1, so `b` limits d1 as well. `c` (busy in d3,
+    unconnected) does not."""
+    from ttuplan.check.allocate import _min_cut_units
+
+    units = [unit("a", 2, ["d1", "d2"]), unit("b", 1, ["d2"]), unit("c", 1, ["d3"])]
+    inflow = {"d2": [("a", 2), ("b", 1)], "d3": [("c", 1)]}
+    assert _min_cut_units("d1", units, inflow) == {"a", "b"}
+    assert _min_cut_units("d3", units, inflow) == {"c"}
+    # A unit that gives d2 nothing opens no path from d1 to d2's other units.
+    assert _min_cut_units("d1", units, {"d2": [("b", 1)], "d3": [("c", 1)]}) == {"a"}

@@ -80,7 +80,7 @@ def allocate_phase(
             have = sum(n for _, n in inflow.get(district, []))
             need = districts[district]
             if have < need and (district, force) not in result.uncovered:
-                covering = [u.name for u in suppliers if _covers(u, district)]
+                limiting = _min_cut_units(district, suppliers, inflow)
                 result.shortfalls.append(
                     Shortfall(
                         phase=phase.name,
@@ -88,10 +88,47 @@ def allocate_phase(
                         force=force,
                         need=need,
                         have=have,
-                        bottleneck=tuple(sorted(covering, key=order.__getitem__)),
+                        bottleneck=tuple(sorted(limiting, key=order.__getitem__)),
                     )
                 )
     return result
+
+
+def _min_cut_units(
+    district: str, suppliers: list[m.Unit], inflow: dict[str, list[tuple[str, int]]]
+) -> set[str]:
+    """The units whose strength limits a short district: the units on its side of the min cut.
+
+    After a maximum flow, a unit limits district d when d can be reached from it in the
+    residual graph: directly if it covers d, or by giving people it sends elsewhere (to a
+    district Y) to d, and letting Y's other units make up for them. Every such unit is
+    fully used (or the flow would not be maximum); one more person in any of them would
+    reach d.
+    """
+    covering: dict[str, list[str]] = defaultdict(list)
+    for unit in suppliers:
+        if unit.covers_all:
+            covering["*"].append(unit.name)
+        for name in {*unit.covers, *([unit.base] if unit.base else [])}:
+            covering[name].append(unit.name)
+    sends: dict[str, list[str]] = defaultdict(list)
+    for target, entries in inflow.items():
+        for giver, people in entries:
+            if people:
+                sends[giver].append(target)
+    units: set[str] = set()
+    districts, queue = {district}, [district]
+    while queue:
+        current = queue.pop()
+        for name in (*covering.get(current, ()), *covering.get("*", ())):
+            if name in units:
+                continue
+            units.add(name)
+            for other in sends.get(name, ()):
+                if other not in districts:
+                    districts.add(other)
+                    queue.append(other)
+    return units
 
 
 def _hold_reserves(plan: m.Plan, phase: m.Phase, result: PhaseAllocation) -> None:
