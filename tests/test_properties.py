@@ -28,18 +28,27 @@ def plans(draw: st.DrawFn) -> m.Plan:
     units = []
     for number in range(draw(st.integers(1, 5))):
         every = draw(st.booleans())
-        covers = [] if every else draw(st.lists(st.sampled_from(districts), min_size=1,
-                                                max_size=3, unique=True))
+        covers = (
+            []
+            if every
+            else draw(st.lists(st.sampled_from(districts), min_size=1, max_size=3, unique=True))
+        )
         units.append(unit(f"u{number}", draw(st.integers(0, 12)), covers, covers_all=every))
     rayons = []
     if draw(st.booleans()):
         source = draw(st.sampled_from(units)).name
-        rayons.append(m.Rayon(name="r", label="R", districts=districts,
-                              reserves=(m.Reserve(amount=draw(st.integers(0, 10)),
-                                                  sources=(source,)),),
-                              escalations=(m.Escalation(target=units[0].name),)))
-    rule = m.Rule(force="polri", amount=draw(st.integers(1, 3)), per=draw(st.integers(1, 4)),
-                  kind="tps")
+        rayons.append(
+            m.Rayon(
+                name="r",
+                label="R",
+                districts=districts,
+                reserves=(m.Reserve(amount=draw(st.integers(0, 10)), sources=(source,)),),
+                escalations=(m.Escalation(target=units[0].name),),
+            )
+        )
+    rule = m.Rule(
+        force="polri", amount=draw(st.integers(1, 3)), per=draw(st.integers(1, 4)), kind="tps"
+    )
     return plan(units=units, sites=sites, districts=districts, rules=(rule,), rayons=rayons)
 
 
@@ -77,8 +86,9 @@ def test_adding_strength_never_creates_a_shortfall(p: m.Plan, data: st.DataObjec
     index = data.draw(st.integers(0, len(p.units) - 1))
     extra = data.draw(st.integers(1, 20))
     stronger = list(p.units)
-    stronger[index] = dataclasses.replace(stronger[index],
-                                          strength=(stronger[index].strength or 0) + extra)
+    stronger[index] = dataclasses.replace(
+        stronger[index], strength=(stronger[index].strength or 0) + extra
+    )
     before, after = shortfalls(p), shortfalls(dataclasses.replace(p, units=tuple(stronger)))
     assert sum(after.values()) <= sum(before.values())
     if not before:
@@ -89,14 +99,16 @@ def test_adding_strength_never_creates_a_shortfall(p: m.Plan, data: st.DataObjec
 @given(size=st.integers(1, 7), data=st.data())
 def test_removing_an_edge_of_a_cycle_removes_the_cycle(size: int, data: st.DataObject) -> None:
     names = [f"u{i}" for i in range(size)]
-    units = [unit(name, 1, final=False,
-                  escalations=(m.Escalation(target=names[(i + 1) % size]),))
-             for i, name in enumerate(names)]
+    units = [
+        unit(name, 1, final=False, escalations=(m.Escalation(target=names[(i + 1) % size]),))
+        for i, name in enumerate(names)
+    ]
     looped = plan(units=[*units, unit("polda", None)], sites=[])
     assert [d.code for d in check_escalation(looped, [])].count(codes.ESCALATION_CYCLE) == 1
     cut = data.draw(st.integers(0, size - 1))
     units[cut] = dataclasses.replace(units[cut], escalations=())
-    found = [d.code for d in check_escalation(plan(units=[*units, unit("polda", None)],
-                                                   sites=[]), [])]
+    found = [
+        d.code for d in check_escalation(plan(units=[*units, unit("polda", None)], sites=[]), [])
+    ]
     assert codes.ESCALATION_CYCLE not in found
     assert found == [codes.DEAD_END]  # the unit whose edge was cut now escalates to nobody

@@ -160,3 +160,21 @@ def explain(code: str | None) -> None:
     click.echo(f"{found.id} {found.slug} ({found.severity.value}, {found.family.value})\n")
     click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
     click.echo(found.explanation)
+
+
+@main.command("fmt")
+@click.argument("paths", nargs=-1, metavar="[PATH...]")
+@click.option("--check", is_flag=True, help="Write nothing; list the files that would change.")
+@click.option("--diff", is_flag=True, help="Write nothing; print the changes as a unified diff.")
+def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
+    """Rewrite .ttup files in the one canonical style (PATH: files or folders, default `.`).
+
+    Exit 1 with --check or --diff if any file would change; a file with syntax errors is
+    reported and left as it is (exit 1).
+    """
+    from ttuplan.fmt.run import FormatRun
+
+    run = FormatRun(paths or (".",), check=check, diff=diff)
+    for message in run.messages():
+        click.echo(message.text, err=message.err, nl=False)
+    sys.exit(run.exit_code)

@@ -1,0 +1,85 @@
+"""Plan files on disk for `ttuplan fmt`: found under folders, read, diffed, replaced atomically."""
+
+from __future__ import annotations
+
+import difflib
+import os
+import tempfile
+from collections.abc import Iterable
+
+SUFFIX = ".ttup"
+
+
+def find_plan_files(paths: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """The files to format, and the paths that do not exist.
+
+    A file named is taken as it is; a folder gives its `.ttup` files, sorted, searched
+    through every folder below it whose name does not start with `.`.
+    """
+    found: list[str] = []
+    missing: list[str] = []
+    for path in paths:
+        if os.path.isdir(path):
+            found.extend(_under(path))
+        elif os.path.exists(path):
+            found.append(path)
+        else:
+            missing.append(path)
+    return tuple(dict.fromkeys(found)), tuple(missing)
+
+
+def _under(folder: str) -> list[str]:
+    files: list[str] = []
+    for root, folders, names in os.walk(folder):
+        folders[:] = [name for name in folders if not name.startswith(".")]
+        files.extend(os.path.join(root, name) for name in names if name.endswith(SUFFIX))
+    return sorted(os.path.normpath(file) for file in files)
+
+
+def read_bytes(path: str) -> bytes:
+    with open(path, "rb") as handle:
+        return handle.read()
+
+
+def replace_text(path: str, text: str) -> None:
+    """Write `text` (UTF-8) over the file atomically: a temporary file beside it, renamed.
+
+    The file keeps its permissions; a symbolic link stays a link and its target is written.
+    """
+    target = os.path.realpath(path)
+    folder, name = os.path.split(target)
+    handle, temporary = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(text.encode("utf-8"))
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.chmod(temporary, os.stat(target).st_mode & 0o7777)
+        os.replace(temporary, target)
+    except BaseException:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+        raise
+
+
+def unified_diff(path: str, before: str, after: str) -> str:
+    """A unified diff from `a/PATH` to `b/PATH`, as `git diff` would show it."""
+    shown = path.replace(os.sep, "/")
+    lines = difflib.unified_diff(
+        _lines(before),
+        _lines(after),
+        fromfile=f"a/{shown}",
+        tofile=f"b/{shown}",
+    )
+    out: list[str] = []
+    for line in lines:
+        out.append(line)
+        if not line.endswith("\n"):
+            out.append("\n\\ No newline at end of file\n")
+    return "".join(out)
+
+
+def _lines(text: str) -> list[str]:
+    """Lines split at LF only (a label may hold other line separators), with their ends."""
+    parts = text.split("\n")
+    return [part + "\n" for part in parts[:-1]] + ([parts[-1]] if parts[-1] else [])
