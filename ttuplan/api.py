@@ -83,3 +83,10 @@ def check_plan(path: str) -> CheckResult:
     deployment, problems = check(loaded.plan)
     diagnostics = in_source_order((*loaded.diagnostics, *problems), loaded.sources)
     return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, deployment)
+
+
+def plan_fingerprint(result: CheckResult) -> str:
+    """The fingerprint every document of this plan carries."""
+    from ttuplan.render.fingerprint import fingerprint
+
+    return fingerprint(result.sources, result.entry)

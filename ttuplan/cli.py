@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from pathlib import Path
 from typing import Any
 
 import click
@@ -13,6 +14,7 @@ from ttuplan.diagnostics import codes
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 FORMATS = ("text", "json", "sarif", "github")
+DOCUMENT_FORMATS = ("md", "html", "pdf", "csv", "xlsx", "json")
 
 
 def _use_color(choice: str, stream: Any) -> bool:
@@ -160,6 +162,87 @@ def explain(code: str | None) -> None:
     click.echo(f"{found.id} {found.slug} ({found.severity.value}, {found.family.value})\n")
     click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
     click.echo(found.explanation)
+
+
+@main.command()
+@click.argument("plan", metavar="PLAN")
+@click.option(
+    "-o",
+    "--output",
+    "out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("out"),
+    show_default=True,
+    help="Folder to write the documents in.",
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["id", "en"]),
+    default=None,
+    help="Language of the documents (default: the plan's `language`, else id).",
+)
+@click.option(
+    "--templates",
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    default=None,
+    help="A folder of templates that replace ttuplan's own, by name.",
+)
+@click.option(
+    "--formats",
+    default=",".join(DOCUMENT_FORMATS),
+    show_default=True,
+    help="Which documents to write, comma-separated.",
+)
+@click.option(
+    "--color",
+    type=click.Choice(["auto", "always", "never"]),
+    default="auto",
+    show_default=True,
+    help="Colour diagnostics (never when NO_COLOR is set).",
+)
+def build(
+    plan: str, out: Path, lang: str | None, templates: Path | None, formats: str, color: str
+) -> None:
+    """Check PLAN and write its briefing, rosters and plan.json into the output folder.
+
+    A plan with errors gets no documents: its diagnostics are printed instead. Writing is
+    atomic: a failed build leaves the previous documents as they were.
+    """
+    from ttuplan.api import PlanNotFound, check_plan, plan_fingerprint
+    from ttuplan.render import BuildError, BuildOptions, render_documents
+    from ttuplan.render.output import write_outputs
+
+    chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
+    unknown = [f for f in chosen if f not in DOCUMENT_FORMATS]
+    if unknown or not chosen:
+        raise click.BadParameter(
+            f"choose from {', '.join(DOCUMENT_FORMATS)}", param_hint="--formats"
+        )
+    try:
+        result = check_plan(plan)
+    except PlanNotFound as error:
+        click.echo(f"ttuplan: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if result.errors or result.plan is None or result.deployment is None:
+        _report_text(result, False, 50, _use_color(color, sys.stdout))
+        click.echo("ttuplan: no documents written: the plan has errors", err=True)
+        sys.exit(EXIT_PROBLEMS)
+    options = BuildOptions(language=lang, templates=templates, formats=chosen)
+    try:
+        documents = render_documents(
+            result.plan, result.deployment, result.diagnostics, plan_fingerprint(result), options
+        )
+        written = write_outputs(out, documents.files)
+    except BuildError as error:
+        click.echo(f"ttuplan: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    except OSError as error:
+        click.echo(f"ttuplan: error: cannot write {out}: {error.strerror or error}", err=True)
+        sys.exit(EXIT_USAGE)
+    for path in written:
+        click.echo(f"wrote {path}")
+    if result.warnings:
+        click.echo(f"ttuplan: {result.warnings} warning(s); the briefing lists them", err=True)
 
 
 @main.command("fmt")

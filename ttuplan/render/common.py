@@ -1,0 +1,185 @@
+"""What the briefing and the rosters share: numbered posts, labels, escalation chains."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+
+from ttuplan import model as m
+from ttuplan.check.escalation import commands, edges_in
+from ttuplan.deployment import Deployment, PhaseDeployment, Post
+
+
+@dataclass(frozen=True, slots=True)
+class PostView:
+    """A post as people read it: numbered within its phase, with labels, need and staff."""
+
+    number: int
+    id: str
+    phase: str
+    district: str  # label
+    district_code: str
+    village: str
+    kind: str  # label
+    risk: str  # label; "" for a fixed guard
+    pattern: str
+    sites: tuple[tuple[str, str], ...]  # (id, label)
+    need: tuple[tuple[str, int], ...]  # (force label, people)
+    assigned: tuple[tuple[str, str, int], ...]  # (unit label, force label, people)
+    lat: float | None
+    lon: float | None
+
+    @property
+    def short(self) -> int:
+        return sum(n for _, n in self.need) - sum(n for _, _, n in self.assigned)
+
+
+@dataclass(frozen=True, slots=True)
+class Hop:
+    """One command on an escalation chain, with how to reach it."""
+
+    label: str
+    commander: str
+    phone: str
+    radio: str
+    callsign: str
+    final: bool
+
+
+class Labels:
+    """Labels of every name a plan defines, and the lookups documents need."""
+
+    def __init__(self, plan: m.Plan) -> None:
+        self.plan = plan
+        self.units = {u.name: u for u in plan.units}
+        self.districts = {d.name: d for d in plan.districts}
+        self.risks = {r.name: r for r in plan.risks}
+        self.kinds = {k.name: k.label for k in plan.kinds}
+        self.forces = {f.name: f.label for f in plan.forces}
+        self.phases = {p.name: p for p in plan.phases}
+        self.sites = {s.id: s for s in plan.sites}
+        self.commands = {c.name: c for c in commands(plan)}
+        names = {
+            **{u.name: u.label for u in plan.units},
+            **{r.name: r.label for r in plan.rayons},
+            **{p.name: p.label for p in plan.pools},
+        }
+        self.command_labels = names
+
+    def command(self, name: str) -> str:
+        return self.command_labels.get(name, name)
+
+    def district(self, name: str) -> str:
+        district = self.districts.get(name)
+        return district.label if district else name
+
+    def pattern(self, risk: str) -> str:
+        """A class's rules as Polres TTU writes them: `1 : 3 : 6` (Polri : TPS : Linmas) when
+        every rule counts the same number of sites, else each rule: `1 per 3 tps; ...`."""
+        rules = self.risks[risk].rules
+        if not rules:
+            return ""
+        if len({(r.per, r.kind) for r in rules}) == 1:
+            first, *others = rules
+            return " : ".join([str(first.amount), str(first.per), *(str(r.amount) for r in others)])
+        return "; ".join(f"{r.amount}/{r.per} {r.kind}" for r in rules)
+
+    def pattern_heading(self, risk_names: list[str]) -> str:
+        """What the numbers of `pattern` stand for: `Polri : TPS : Linmas`."""
+        for name in risk_names:
+            rules = self.risks[name].rules
+            if rules and len({(r.per, r.kind) for r in rules}) == 1:
+                first, *others = rules
+                # The kind's name, as Polres TTU writes it: `Polri : TPS : Linmas`.
+                parts = [
+                    self.forces[first.force],
+                    first.kind.upper(),
+                    *(self.forces[r.force] for r in others),
+                ]
+                return " : ".join(parts)
+        return ""
+
+
+def post_views(labels: Labels, phase: PhaseDeployment) -> list[PostView]:
+    staffed: dict[str, list[tuple[str, str, int]]] = defaultdict(list)
+    for assignment in phase.assignments:
+        staffed[assignment.post].append(
+            (labels.command(assignment.unit), labels.forces[assignment.force], assignment.people)
+        )
+    return [
+        _post_view(labels, number, post, staffed[post.id])
+        for number, post in enumerate(phase.posts, start=1)
+    ]
+
+
+def _post_view(
+    labels: Labels, number: int, post: Post, assigned: list[tuple[str, str, int]]
+) -> PostView:
+    district = labels.districts.get(post.district)
+    first = labels.sites.get(post.sites[0])
+    return PostView(
+        number=number,
+        id=post.id,
+        phase=post.phase,
+        district=labels.district(post.district),
+        district_code=district.code if district else "",
+        village=post.village,
+        kind=labels.kinds.get(post.kind, post.kind),
+        risk=labels.risks[post.risk].label if post.risk else "",
+        pattern=labels.pattern(post.risk) if post.risk else "",
+        sites=tuple((s, labels.sites[s].label) for s in post.sites),
+        need=tuple((labels.forces[f], n) for f, n in post.need),
+        assigned=tuple(assigned),
+        lat=first.lat if first else None,
+        lon=first.lon if first else None,
+    )
+
+
+def chain(labels: Labels, start: str, phase: str, limit: int = 12) -> list[Hop]:
+    """The escalation chain from a command in a phase, first edge at each step, to a final."""
+    hops: list[Hop] = []
+    seen: set[str] = set()
+    current: str | None = start
+    while current is not None and current not in seen and len(hops) < limit:
+        seen.add(current)
+        command = labels.commands.get(current)
+        if command is None:
+            break
+        unit = command.unit
+        contact = unit.contact if unit else _contact_of(labels.plan, current)
+        hops.append(
+            Hop(
+                label=labels.command(current),
+                commander=contact.commander,
+                phone=contact.phone,
+                radio=contact.radio,
+                callsign=contact.callsign,
+                final=command.final,
+            )
+        )
+        edges = edges_in(command, phase)
+        current = edges[0].target if edges and not command.final else None
+    return hops
+
+
+def _contact_of(plan: m.Plan, name: str) -> m.Contact:
+    holders: list[m.Rayon | m.Pool] = [*plan.rayons, *plan.pools]
+    for holder in holders:
+        if holder.name == name:
+            return holder.contact
+    return m.Contact()
+
+
+def guarding_units(phase: PhaseDeployment) -> dict[str, list[str]]:
+    """Each post's units, in the order they staff it."""
+    units: dict[str, list[str]] = defaultdict(list)
+    for assignment in phase.assignments:
+        if assignment.unit not in units[assignment.post]:
+            units[assignment.post].append(assignment.unit)
+    return units
+
+
+def deployment_phases(
+    labels: Labels, deployment: Deployment
+) -> list[tuple[m.Phase, PhaseDeployment]]:
+    return [(labels.phases[d.phase], d) for d in deployment.phases]

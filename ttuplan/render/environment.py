@@ -1,0 +1,63 @@
+"""Jinja2 environments, one per output format (Jinja2 lives in this layer only).
+
+Templates come from the user's `--templates` folder first, then ttuplan's own. Every
+`{{ value }}` is escaped for the format by the environment itself (HTML autoescape; a
+`finalize` for Markdown, Typst and CSV), so no template can forget. Undefined names fail.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from ttuplan.render.escape import Trusted, csv_cell, markdown_text, typst_literal
+from ttuplan.render.words import Words
+from ttuplan.resources import resource_dir
+
+FINALIZE: dict[str, Callable[[Any], str]] = {
+    "md": markdown_text,
+    "typ": typst_literal,
+    "csv": csv_cell,
+}
+
+
+def template_folders(user: Path | None) -> list[Path]:
+    return [*([user] if user else []), resource_dir("templates")]
+
+
+def environment(kind: str, folders: list[Path], words: Words) -> jinja2.Environment:
+    """The environment for `html`, `md`, `typ` or `csv` templates."""
+    loader = jinja2.FileSystemLoader([str(folder) for folder in folders])
+    common: dict[str, Any] = {
+        "loader": loader,
+        "undefined": jinja2.StrictUndefined,
+        "keep_trailing_newline": True,
+        "trim_blocks": True,
+        "lstrip_blocks": True,
+        "auto_reload": False,
+    }
+    if kind == "html":
+        env = jinja2.Environment(autoescape=True, **common)
+    else:
+        env = jinja2.Environment(autoescape=False, finalize=FINALIZE[kind], **common)
+    env.globals.update(t=words, lang=words.language)
+    env.filters.update(
+        num=words.number,
+        date=words.date,
+        time=words.time,
+        moment=words.moment,
+        period=words.period,
+        coord=_coordinate,
+        # Typst code positions that need a bare number, not a string literal.
+        int=lambda value: Trusted(str(int(value))),
+    )
+    return env
+
+
+def _coordinate(lat: float | None, lon: float | None) -> str:
+    if lat is None or lon is None:
+        return ""
+    return f"{lat:.5f}, {lon:.5f}"

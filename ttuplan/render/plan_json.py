@@ -1,0 +1,46 @@
+"""`plan.json`: the resolved plan and its deployment, for other tools (schemas/plan.schema.json)."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import json
+from fractions import Fraction
+from typing import Any
+
+from ttuplan.deployment import Deployment
+from ttuplan.model import Plan
+
+SCHEMA_VERSION = 1
+
+
+def to_data(value: Any) -> Any:
+    """Model and deployment values as JSON data."""
+    if dataclasses.is_dataclass(value) and not isinstance(value, type):
+        # Fields left out of equality (spans, the files read) say where the plan was
+        # written, not what it says, and differ between machines.
+        return {
+            f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare
+        }
+    if isinstance(value, tuple | list):
+        return [to_data(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): to_data(v) for k, v in value.items()}
+    if isinstance(value, Fraction):
+        return int(value) if value.denominator == 1 else round(float(value), 4)
+    if isinstance(value, dt.datetime | dt.time):
+        return value.isoformat(timespec="minutes")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return value
+
+
+def plan_json(plan: Plan, deployment: Deployment, fingerprint: str, version: str) -> bytes:
+    document = {
+        "schema_version": SCHEMA_VERSION,
+        "generator": f"ttuplan {version}",
+        "fingerprint": fingerprint,
+        "plan": to_data(plan),
+        "deployment": to_data(deployment),
+    }
+    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
