@@ -64,6 +64,18 @@ def test_the_most_local_unit_gives_people_first() -> None:
     assert assigned == {("polsek", 1), ("polres", 1)}
 
 
+def test_covers_all_is_less_local_than_a_list_of_every_district() -> None:
+    deployment, problems = check(
+        plan(
+            districts=("d1", "d2"),
+            sites=[*tps(3, "d1"), *tps(3, "d2")],
+            units=[unit("polres", 5, covers_all=True), unit("polsek", 2, ["d1", "d2"])],
+        )
+    )
+    assert problems == []
+    assert {a.unit for a in deployment.phases[0].assignments} == {"polsek"}
+
+
 def test_a_unit_covers_its_base_and_reserve_units_are_never_posted() -> None:
     deployment, problems = check(
         plan(

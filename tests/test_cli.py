@@ -39,7 +39,7 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
         (WARNING_ONLY, ("--strict",), 1),
         (BROKEN, (), 1),
         (FIXTURES / "nowhere", (), 2),
-        (FIXTURES, (), 2),  # a folder with no plan.ttup
+        (REPO / "tests" / "schemas", (), 2),  # a folder with no plan.ttup anywhere below
     ],
 )
 def test_exit_codes(plan: Path, flags: tuple[str, ...], code: int) -> None:

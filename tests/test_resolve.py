@@ -165,3 +165,25 @@ def test_a_path_too_long_for_the_file_system_is_a_diagnostic(tmp_path: Path) -> 
     [diagnostic] = load_plan(str(entry)).diagnostics
     assert diagnostic.code is codes.FILE_NOT_FOUND
     assert diagnostic.label == "File name too long"
+
+
+def test_a_force_and_a_unit_may_share_a_name(tmp_path: Path) -> None:
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'force linmas "Linmas"\n'
+            'unit linmas "Linmas Kabupaten" {\n  force linmas\n  final\n}\n'
+        },
+    )
+    assert load_plan(str(entry)).diagnostics == ()
+
+
+def test_units_and_rayons_share_names(tmp_path: Path) -> None:
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'district d "D"\n'
+            'rayon u "Rayon U" {\n  districts d\n  escalates to u\n}\n'
+        },
+    )
+    assert found(entry) == [("TP202", 10)]

@@ -63,6 +63,24 @@ def find_entry(path: str) -> str:
     return path
 
 
+def find_plans(path: str) -> list[str]:
+    """The plans at `path`: its plan file, or every `plan.ttup` below a folder that has none
+    at its top (hidden folders skipped), in path order."""
+    try:
+        return [find_entry(path)]
+    except PlanNotFound:
+        if not os.path.isdir(path):
+            raise
+    found = []
+    for folder, subfolders, files in os.walk(path):
+        subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
+        if ENTRY_NAME in files:
+            found.append(os.path.join(folder, ENTRY_NAME))
+    if not found:
+        raise PlanNotFound(f"no {ENTRY_NAME} in {path} or below it")
+    return sorted(found)
+
+
 def load_plan(path: str) -> CheckResult:
     """Parse, build and resolve the plan at `path` (a .ttup file or a folder)."""
     from ttuplan.resolve import resolve

@@ -75,18 +75,24 @@ def check(
     max_diagnostics: int,
     color: str,
 ) -> None:
-    """Check each PLAN (a .ttup file, or a folder with plan.ttup) and report its problems."""
-    from ttuplan.api import CheckResult, PlanNotFound, check_plan
+    """Check each PLAN and report its problems.
+
+    A PLAN is a .ttup file, a folder with plan.ttup, or a folder whose plans (every
+    plan.ttup below it) are all checked.
+    """
+    from ttuplan.api import CheckResult, PlanNotFound, check_plan, find_plans
 
     exit_code = EXIT_CLEAN
     results: list[CheckResult] = []
+    entries: list[str] = []
     for path in plans:
         try:
-            result = check_plan(path)
+            entries.extend(find_plans(path))
         except PlanNotFound as error:
             click.echo(f"ttuplan: error: {error}", err=True)
             exit_code = EXIT_USAGE
-            continue
+    for entry in entries:
+        result = check_plan(entry)
         if result.failed(strict) and exit_code == EXIT_CLEAN:
             exit_code = EXIT_PROBLEMS
         results.append(result)
@@ -243,6 +249,128 @@ def build(
         click.echo(f"wrote {path}")
     if result.warnings:
         click.echo(f"ttuplan: {result.warnings} warning(s); the briefing lists them", err=True)
+
+
+@main.command()
+@click.argument("plans", nargs=-1, metavar="OLD NEW")
+@click.option(
+    "--git",
+    "revision",
+    metavar="REV",
+    help="Compare the plan at git revision REV with the working tree (give one PLAN).",
+)
+@click.option(
+    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+)
+def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
+    """What a change does to the deployment: staffing per district, unit and phase, posts,
+    risk classes, districts changing hands, reserves, escalation edges.
+
+    Exit 0: no change; 1: changes; 2: an error (a plan that does not check, no such file).
+    """
+    import json
+    import tempfile
+
+    from ttuplan.api import PlanNotFound, check_plan, find_entry
+    from ttuplan.diff import diff_json, diff_plans, diff_text
+    from ttuplan.revision import RevisionError, export_plan
+
+    if len(plans) != (1 if revision else 2):
+        raise click.UsageError("give OLD and NEW, or --git REV and one PLAN")
+    with tempfile.TemporaryDirectory(prefix="ttuplan-diff-") as scratch:
+        try:
+            if revision:
+                new_path = find_entry(plans[0])
+                old_path = export_plan(new_path, revision, Path(scratch))
+            else:
+                old_path, new_path = plans
+            results = [check_plan(old_path), check_plan(new_path)]
+        except (PlanNotFound, RevisionError) as error:
+            click.echo(f"ttuplan: error: {error}", err=True)
+            sys.exit(EXIT_USAGE)
+        for result in results:
+            if result.errors or result.plan is None or result.deployment is None:
+                _report_text(result, False, 20, _use_color("auto", sys.stdout))
+                click.echo(
+                    f"ttuplan: error: {result.entry} has errors; fix them to compare", err=True
+                )
+                sys.exit(EXIT_USAGE)
+        old, new = results
+        assert old.plan and old.deployment and new.plan and new.deployment
+        change = diff_plans(old.plan, old.deployment, new.plan, new.deployment)
+    if output == "json":
+        click.echo(json.dumps(diff_json(change), ensure_ascii=False, indent=2))
+    else:
+        click.echo(diff_text(change), nl=False)
+    sys.exit(EXIT_CLEAN if change.empty else EXIT_PROBLEMS)
+
+
+@main.command()
+@click.argument("plan")
+@click.option(
+    "--format",
+    "output",
+    type=click.Choice(["mermaid", "dot"]),
+    default="mermaid",
+    show_default=True,
+)
+@click.option("--focus", metavar="NAME", help="Only NAME and the chains that start from it.")
+@click.option(
+    "--hierarchy",
+    is_flag=True,
+    help="Draw the command hierarchy (`parent`) instead of the escalation graph.",
+)
+def graph(plan: str, output: str, focus: str | None, hierarchy: bool) -> None:
+    """Draw the escalation graph (loops red, dead ends orange) or the command hierarchy."""
+    from ttuplan.api import PlanNotFound, load_plan
+    from ttuplan.graph import dot, escalation_drawing, hierarchy_drawing, mermaid, phase_labels
+    from ttuplan.resolve.names import suggest
+
+    try:
+        result = load_plan(plan)
+    except PlanNotFound as error:
+        click.echo(f"ttuplan: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    if result.plan is None:
+        _report_text(result, False, 20, _use_color("auto", sys.stdout))
+        sys.exit(EXIT_PROBLEMS)
+    names = [u.name for u in result.plan.units]
+    if not hierarchy:
+        names += [r.name for r in result.plan.rayons] + [p.name for p in result.plan.pools]
+    if focus is not None and focus not in names:
+        close = suggest(focus, names)
+        click.echo(
+            f"ttuplan: error: no unit `{focus}`" + (f"; did you mean `{close}`?" if close else ""),
+            err=True,
+        )
+        sys.exit(EXIT_USAGE)
+    drawing = (hierarchy_drawing if hierarchy else escalation_drawing)(result.plan, focus)
+    phases = phase_labels(result.plan)
+    text = (
+        mermaid(drawing, phases)
+        if output == "mermaid"
+        else dot(drawing, phases, result.plan.info.label)
+    )
+    click.echo(text, nl=False)
+
+
+@main.command()
+@click.argument("folder", type=click.Path(file_okay=False, path_type=Path))
+@click.option(
+    "--title", default="Rencana Pengamanan Pemilu", show_default=True, help="The plan's title."
+)
+def init(folder: Path, title: str) -> None:
+    """Start a new plan in FOLDER: a skeleton that checks clean, ready to fill in."""
+    from ttuplan.scaffold import FolderNotEmpty, create_plan
+
+    try:
+        written = create_plan(folder, title)
+    except FolderNotEmpty as error:
+        click.echo(f"ttuplan: error: {error}", err=True)
+        sys.exit(EXIT_USAGE)
+    for path in written:
+        click.echo(f"created {path}")
+    click.echo(f"next: edit the EXAMPLE lines, then `ttuplan check {folder}`")
 
 
 @main.command("fmt")

@@ -48,7 +48,8 @@ class PhaseAllocation:
 
 def preference(plan: m.Plan) -> dict[str, int]:
     """Each unit's place in the order units give people: most local first, then declared first."""
-    every = len(plan.districts)
+    # `covers all` is less local than any list, even one naming every district.
+    every = len(plan.districts) + 1
     ranked = sorted(
         enumerate(plan.units),
         key=lambda pair: (every if pair[1].covers_all else len(pair[1].covers), pair[0]),

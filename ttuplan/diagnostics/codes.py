@@ -276,9 +276,11 @@ DUPLICATE_DEFINITION = _code(
     E,
     "a name is defined twice",
     """
-    Every name in a plan (force, kind, risk class, district, site, unit, rayon, pool,
-    phase) means one thing. Two declarations use the same name; both places are shown.
-    Rename one, or remove the copy. Site ids from a site table share this namespace.
+    Two declarations of the same kind use the same name; both places are shown. Rename
+    one, or remove the copy. Each kind of declaration has its own names (a force and a
+    unit may both be called `linmas`), except where one position accepts several kinds:
+    kinds and sites share names (a `guard` names either, and site ids from tables count
+    too), and so do units, rayons and pools (`escalates to` names any of them).
     """,
 )
 UNUSED_DEFINITION = _code(

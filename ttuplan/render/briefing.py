@@ -10,7 +10,7 @@ from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
-from ttuplan.render.escape import Trusted
+from ttuplan.render.escape import Trusted, mermaid_label
 from ttuplan.render.words import Words, zone_name
 
 
@@ -365,38 +365,17 @@ def _mermaid(labels: Labels) -> Trusted:
     lines = ["graph BT"]
     for name, command in labels.commands.items():
         shape = ('(["', '"])') if command.final else ('["', '"]')
-        lines.append(f"  {ids[name]}{shape[0]}{_mermaid_text(labels.command(name))}{shape[1]}")
+        lines.append(f"  {ids[name]}{shape[0]}{mermaid_label(labels.command(name))}{shape[1]}")
     for name, command in labels.commands.items():
         for edge in command.escalations:
             if edge.target not in ids:
                 continue
             if edge.during:
-                during = _mermaid_text(", ".join(labels.phases[p].label for p in edge.during))
+                during = mermaid_label(", ".join(labels.phases[p].label for p in edge.during))
                 lines.append(f'  {ids[name]} -. "{during}" .-> {ids[edge.target]}')
             else:
                 lines.append(f"  {ids[name]} --> {ids[edge.target]}")
     return Trusted("\n".join(lines))
-
-
-def _mermaid_text(text: str) -> str:
-    """A label inside Mermaid quotes: entity codes for what would end or escape it."""
-    codes = {
-        '"': "#quot;",
-        "<": "#lt;",
-        ">": "#gt;",
-        "`": "#96;",
-        "#": "#35;",
-        "&": "#38;",
-        "\n": " ",
-        "\r": " ",
-        "|": "#124;",
-        "[": "#91;",
-        "]": "#93;",
-        "{": "#123;",
-        "}": "#125;",
-        ";": "#59;",
-    }
-    return "".join(codes.get(char, char) for char in text)
 
 
 def _contacts(plan: m.Plan) -> tuple[Contact, ...]:

@@ -71,3 +71,26 @@ def csv_cell(value: Any) -> str:
     if any(c in text for c in ',"\r\n'):
         text = '"' + text.replace('"', '""') + '"'
     return text
+
+
+_MERMAID = {
+    '"': "#quot;",
+    "<": "#lt;",
+    ">": "#gt;",
+    "`": "#96;",
+    "#": "#35;",
+    "&": "#38;",
+    "\n": " ",
+    "\r": " ",
+    "|": "#124;",
+    "[": "#91;",
+    "]": "#93;",
+    "{": "#123;",
+    "}": "#125;",
+    ";": "#59;",
+}
+
+
+def mermaid_label(text: str) -> str:
+    """Text inside a quoted Mermaid label: entity codes for what would end or escape it."""
+    return "".join(_MERMAID.get(char, char) for char in text)

@@ -60,12 +60,24 @@ def workbook(rosters: Rosters, briefing: Briefing, words: Words) -> bytes:
 
 
 class _Formats:
+    """Cell formats; each text format has a twin with Excel's quote prefix, for text that a
+    spreadsheet would otherwise read as a formula (shown as written, never evaluated)."""
+
     def __init__(self, book: xlsxwriter.Workbook) -> None:
-        self.title = book.add_format({"bold": True, "font_size": 13})
-        self.head = book.add_format(
-            {"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True, "valign": "top"}
-        )
-        self.cell = book.add_format({"border": 1, "valign": "top", "text_wrap": True})
+        title = {"bold": True, "font_size": 13}
+        head = {
+            "bold": True,
+            "bg_color": "#D9D9D9",
+            "border": 1,
+            "text_wrap": True,
+            "valign": "top",
+        }
+        cell = {"border": 1, "valign": "top", "text_wrap": True}
+        self.title, self.head, self.cell = (book.add_format(x) for x in (title, head, cell))
+        self.quoted = {
+            id(plain): book.add_format({**props, "quote_prefix": True})
+            for plain, props in ((self.title, title), (self.head, head), (self.cell, cell))
+        }
         self.number = book.add_format({"border": 1, "valign": "top", "num_format": "#,##0"})
         self.total = book.add_format({"bold": True, "border": 1, "num_format": "#,##0"})
 
@@ -99,24 +111,30 @@ def _footer(text: str) -> str:
     return text.replace("&", "&&")[:200]
 
 
-def _row(sheet: Any, row: int, values: list[Any], style: Any, numbers: Any) -> None:
+def _text(sheet: Any, row: int, column: int, text: str, style: Any, f: _Formats) -> None:
+    """A text cell: always a string, quote-prefixed where it looks like a formula."""
+    risky = spreadsheet_text(text) != text
+    sheet.write_string(row, column, text, f.quoted[id(style)] if risky else style)
+
+
+def _row(sheet: Any, row: int, values: list[Any], style: Any, numbers: Any, f: _Formats) -> None:
     for column, value in enumerate(values):
         if isinstance(value, int | float) and not isinstance(value, bool):
             sheet.write_number(row, column, value, numbers)
         else:
-            sheet.write_string(row, column, spreadsheet_text(str(value)), style)
+            _text(sheet, row, column, str(value), style, f)
 
 
 def _summary(sheet: Any, briefing: Briefing, words: Words, f: _Formats, rosters: Rosters) -> None:
     _setup(sheet, rosters, words, 1, [28, 12, 14, 14, 14, 14])
-    sheet.write_string(0, 0, spreadsheet_text(briefing.title), f.title)
+    _text(sheet, 0, 0, briefing.title, f.title, f)
     table = briefing.risk_table
     row = 2
     if table is not None:
         heads = [words("risk_class"), words("sites"), words("pattern")]
         for force in table.forces:
             heads += [f"{force} {words('by_ratio')}", f"{force} {words('by_posts')}"]
-        _row(sheet, row, heads, f.head, f.head)
+        _row(sheet, row, heads, f.head, f.head, f)
         row += 1
         lines = [*table.rows, table.risk_total]
         labels = [r.label for r in table.rows] + [words("risk_total")]
@@ -129,11 +147,11 @@ def _summary(sheet: Any, briefing: Briefing, words: Words, f: _Formats, rosters:
             values: list[Any] = [label, line.sites, line.pattern]
             for ratio, posts in zip(line.by_ratio, line.by_posts, strict=True):
                 values += [float(ratio) if ratio.denominator != 1 else int(ratio), posts]
-            _row(sheet, row, values, f.cell, f.number)
+            _row(sheet, row, values, f.cell, f.number, f)
             row += 1
     row += 1
     for force, people in rosters.total_people:
-        _row(sheet, row, [f"{force} {words('posted')}", people], f.cell, f.total)
+        _row(sheet, row, [f"{force} {words('posted')}", people], f.cell, f.total, f)
         row += 1
 
 
@@ -154,7 +172,7 @@ def _posts(sheet: Any, rosters: Rosters, words: Words, f: _Formats) -> None:
         words("paraf"),
     ]
     _setup(sheet, rosters, words, 1, [16, 6, 18, 18, 30, 14, 5, 30, 10, 12, 24, 8, 10])
-    _row(sheet, 0, heads, f.head, f.head)
+    _row(sheet, 0, heads, f.head, f.head, f)
     row = 1
     for sheet_view in rosters.sheets:
         post = sheet_view.post
@@ -180,6 +198,7 @@ def _posts(sheet: Any, rosters: Rosters, words: Words, f: _Formats) -> None:
                 ],
                 f.cell,
                 f.number,
+                f,
             )
             row += 1
     sheet.autofilter(0, 0, max(row - 1, 0), len(heads) - 1)
@@ -188,9 +207,7 @@ def _posts(sheet: Any, rosters: Rosters, words: Words, f: _Formats) -> None:
 
 def _unit(sheet: Any, unit: Any, words: Words, f: _Formats, rosters: Rosters) -> None:
     _setup(sheet, rosters, words, 2, [18, 6, 34, 8, 10, 60])
-    sheet.write_string(
-        0, 0, spreadsheet_text(f"{unit.label} ({words('strength')} {unit.strength})"), f.title
-    )
+    _text(sheet, 0, 0, f"{unit.label} ({words('strength')} {unit.strength})", f.title, f)
     _row(
         sheet,
         1,
@@ -204,6 +221,7 @@ def _unit(sheet: Any, unit: Any, words: Words, f: _Formats, rosters: Rosters) ->
         ],
         f.head,
         f.head,
+        f,
     )
     row = 2
     for phase, lines, total in unit.phases:
@@ -221,7 +239,8 @@ def _unit(sheet: Any, unit: Any, words: Words, f: _Formats, rosters: Rosters) ->
                 ],
                 f.cell,
                 f.number,
+                f,
             )
             row += 1
-        _row(sheet, row, [phase, words("total"), "", "", total, ""], f.cell, f.total)
+        _row(sheet, row, [phase, words("total"), "", "", total, ""], f.cell, f.total, f)
         row += 1

@@ -1,6 +1,7 @@
 """The symbol table: every name a plan defines, what it is, where; and the checks on uses.
 
-All names share one namespace, so each name means one thing wherever it is read.
+Each kind of declaration has its own names, except where one position of the language
+accepts several kinds: kinds and sites share names, and so do units, rayons and pools.
 """
 
 from __future__ import annotations
@@ -38,17 +39,36 @@ class Definition:
     span: Span
 
 
+# Each kind of declaration names things in its namespace; kinds and sites share one (a
+# `guard` names either), and so do units, rayons and pools (`escalates to` names any).
+NAMESPACES = {
+    "plan": "plan",
+    "force": "force",
+    "kind": "target",
+    "site": "target",
+    "risk": "risk",
+    "district": "district",
+    "unit": "command",
+    "rayon": "command",
+    "pool": "command",
+    "phase": "phase",
+}
+
+Key = tuple[str, str]  # (namespace, name)
+
+
 @dataclass
 class Symbols:
-    """Definitions by name (first one wins), and how often each name was used."""
+    """Definitions by namespace and name (the first one wins), and how often each is used."""
 
-    definitions: dict[str, Definition] = field(default_factory=dict)
-    uses: dict[str, int] = field(default_factory=dict)
+    definitions: dict[Key, Definition] = field(default_factory=dict)
+    uses: dict[Key, int] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
 
     def define(self, name: str, kind: str, span: Span) -> bool:
         """Record a definition; a second one of the same name is reported and ignored."""
-        first = self.definitions.get(name)
+        key = (NAMESPACES[kind], name)
+        first = self.definitions.get(key)
         if first is not None:
             self.problems.append(
                 Diagnostic(
@@ -66,21 +86,32 @@ class Symbols:
                 )
             )
             return False
-        self.definitions[name] = Definition(name, kind, span)
+        self.definitions[key] = Definition(name, kind, span)
         return True
 
-    def kind_of(self, name: str) -> str | None:
-        definition = self.definitions.get(name)
-        return definition.kind if definition else None
+    def lookup(self, name: str, kinds: Iterable[str]) -> Definition | None:
+        """The definition of `name` in the namespaces of `kinds`, if any."""
+        for namespace in dict.fromkeys(NAMESPACES[kind] for kind in kinds):
+            found = self.definitions.get((namespace, name))
+            if found is not None:
+                return found
+        return None
+
+    def names_of(self, kind: str) -> set[str]:
+        return {d.name for d in self.definitions.values() if d.kind == kind}
+
+    def add_uses(self, kind: str, name: str, count: int = 1) -> None:
+        key = (NAMESPACES[kind], name)
+        self.uses[key] = self.uses.get(key, 0) + count
 
     def use(self, name: str, kinds: Iterable[str], span: Span, what: str) -> bool:
         """Check that `name` is defined as one of `kinds`; `what` says where it is used."""
         allowed = tuple(kinds)
-        definition = self.definitions.get(name)
+        definition = self.lookup(name, allowed) or self.lookup(name, NAMESPACES)
         if definition is None:
             self.problems.append(self.undefined(name, allowed, span, what))
             return False
-        self.uses[name] = self.uses.get(name, 0) + 1
+        self.add_uses(definition.kind, name)
         if definition.kind not in allowed:
             self.problems.append(
                 Diagnostic(
@@ -99,13 +130,12 @@ class Symbols:
     def undefined(self, name: str, kinds: tuple[str, ...], span: Span, what: str) -> Diagnostic:
         candidates = [d.name for d in self.definitions.values() if d.kind in kinds]
         close = suggest(name, candidates)
-        if close:  # the use was meant for `close`: do not also call that definition unused
-            self.uses[close] = self.uses.get(close, 0) + 1
         related: tuple[Label, ...] = ()
-        if close:
-            related = (
-                Label(span=self.definitions[close].span, message=f"`{close}` is defined here"),
-            )
+        found = self.lookup(close, kinds) if close else None
+        if close and found is not None:
+            # The use was meant for `close`: do not also call that definition unused.
+            self.add_uses(found.kind, close)
+            related = (Label(span=found.span, message=f"`{close}` is defined here"),)
         return Diagnostic(
             code=codes.UNDEFINED_NAME,
             message=f"{_either(kinds)} named `{name}` is not defined",
@@ -120,7 +150,8 @@ class Symbols:
     def unused(self) -> list[Diagnostic]:
         found = []
         for definition in self.definitions.values():
-            if definition.kind in MUST_BE_USED and not self.uses.get(definition.name):
+            key = (NAMESPACES[definition.kind], definition.name)
+            if definition.kind in MUST_BE_USED and not self.uses.get(key):
                 found.append(
                     Diagnostic(
                         code=codes.UNUSED_DEFINITION,

@@ -25,7 +25,7 @@ def load_personnel(
     table = Table(path, text, sources, problems, REQUIRED, OPTIONAL)
     if not table.ok:
         return []
-    units = {d.name for d in symbols.definitions.values() if d.kind == "unit"}
+    units = symbols.names_of("unit")
     people: list[Person] = []
     for row in table.rows():
         nrp = row.cells["nrp"].strip()
@@ -56,7 +56,7 @@ def load_personnel(
             continue
         span = row.span(path)
         seen[nrp] = span
-        symbols.uses[row.cells["unit"]] = symbols.uses.get(row.cells["unit"], 0) + 1
+        symbols.add_uses("unit", row.cells["unit"])
         people.append(
             Person(
                 nrp=nrp,

@@ -27,10 +27,7 @@ def load_site_table(
     table = Table(path, text, sources, problems, REQUIRED, OPTIONAL)
     if not table.ok:
         return []
-    valid = {
-        kind: {d.name for d in symbols.definitions.values() if d.kind == kind}
-        for kind in ("kind", "district", "risk")
-    }
+    valid = {kind: symbols.names_of(kind) for kind in ("kind", "district", "risk")}
     uses = {kind: dict.fromkeys(names, 0) for kind, names in valid.items()}
     sites: list[Site] = []
     for row in table.rows():
@@ -75,10 +72,10 @@ def load_site_table(
                 span=span,
             )
         )
-    for counts in uses.values():
+    for kind, counts in uses.items():
         for name, count in counts.items():
             if count:
-                symbols.uses[name] = symbols.uses.get(name, 0) + count
+                symbols.add_uses(kind, name, count)
     table.finish()
     return sites
 
@@ -97,8 +94,9 @@ def _check_id(
         )
         return False
     first = seen.get(site_id)
-    if first is None and site_id in symbols.definitions:
-        first = symbols.definitions[site_id].span
+    declared = symbols.lookup(site_id, ("site",))
+    if first is None and declared is not None:
+        first = declared.span
     if first is not None:
         table.report(
             codes.DUPLICATE_ID,
