@@ -21,7 +21,9 @@ def lark_parser() -> Lark:
         lexer="basic",
         propagate_positions=True,
         maybe_placeholders=False,
-        cache=False,
+        # Lark keeps the built LALR tables in the temporary folder, keyed by a hash of the
+        # grammar, options and Lark version: later runs load them instead of building.
+        cache=True,
     )
 
 

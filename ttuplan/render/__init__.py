@@ -118,7 +118,7 @@ def _document_time(plan: Plan) -> int:
 def _pdf(source: bytes, folders: list[Path], timestamp: int) -> bytes:
     import typst
 
-    root = folders[-1]
+    root = folders[0]  # the user's templates when given, so they may #import their own files
     try:
         # The stub ties `input` and `root` to one type; bytes and a path are both valid.
         pdf: bytes = typst.compile(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -73,12 +74,24 @@ class RayonView:
 class PhaseView:
     name: str
     label: str
+    start: dt.datetime
+    end: dt.datetime  # exclusive
     period: str
     guards: tuple[str, ...]
     muster: str
     shifts: tuple[str, ...]
     posts: int
     people: tuple[tuple[str, int], ...]  # (force label, people posted)
+
+
+@dataclass(frozen=True, slots=True)
+class EscalationRow:
+    """A command of the escalation graph: whom it reports to in each phase, as the indexes
+    of other rows (never by label, which two commands may share)."""
+
+    label: str
+    final: bool
+    targets: tuple[tuple[int, ...], ...]  # per phase, in plan order
 
 
 @dataclass(frozen=True, slots=True)
@@ -118,7 +131,8 @@ class Briefing:
     rayons: tuple[RayonView, ...]
     pools: tuple[RayonView, ...]
     phases: tuple[PhaseView, ...]
-    escalation: tuple[tuple[str, tuple[str, ...]], ...]  # (command, target per phase)
+    escalation: tuple[tuple[str, tuple[str, ...]], ...]  # (command, target per phase): a table
+    escalation_rows: tuple[EscalationRow, ...]  # the same as structure: for drawing it
     mermaid: Trusted
     contacts: tuple[Contact, ...]
     warnings: tuple[str, ...]
@@ -155,6 +169,7 @@ def briefing_view(
         pools=tuple(_pool(labels, p, words) for p in plan.pools),
         phases=tuple(_phase(labels, p, d, words) for p, d in pairs),
         escalation=_escalation(labels),
+        escalation_rows=_escalation_rows(labels),
         mermaid=_mermaid(labels),
         contacts=_contacts(plan),
         warnings=tuple(
@@ -237,10 +252,10 @@ def _units(
                 rolled_up=total(unit) if children[unit.name] else None,
                 depth=depth,
                 base=labels.district(unit.base) if unit.base else "",
-                covers="*"
+                covers=words("covers_all")
                 if unit.covers_all
                 else ", ".join(labels.district(d) for d in unit.covers),
-                role=unit.role or "",
+                role=words("role_reserve") if unit.role == "reserve" else "",
                 available=_availability(unit, words),
                 committed=committed,
             )
@@ -335,6 +350,8 @@ def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: W
         muster = f"{words.time(phase.muster.time)} {phase.muster.place}"
     return PhaseView(
         name=phase.name,
+        start=phase.start,
+        end=phase.end,
         label=phase.label,
         period=words.period(phase.start, phase.end),
         guards=tuple(guards),
@@ -357,6 +374,23 @@ def _escalation(labels: Labels) -> tuple[tuple[str, tuple[str, ...]], ...]:
         )
         rows.append((labels.command(command.name), targets))
     return tuple(rows)
+
+
+def _escalation_rows(labels: Labels) -> tuple[EscalationRow, ...]:
+    from ttuplan.check.escalation import edges_in
+
+    index = {name: number for number, name in enumerate(labels.commands)}
+    return tuple(
+        EscalationRow(
+            label=labels.command(command.name),
+            final=command.final,
+            targets=tuple(
+                tuple(index[e.target] for e in edges_in(command, p.name) if e.target in index)
+                for p in labels.plan.phases
+            ),
+        )
+        for command in labels.commands.values()
+    )
 
 
 def _mermaid(labels: Labels) -> Trusted:

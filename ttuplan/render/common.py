@@ -23,6 +23,7 @@ class PostView:
     kind: str  # label
     risk: str  # label; "" for a fixed guard
     pattern: str
+    pattern_heading: str  # what the pattern's numbers stand for: `Polri : TPS : Linmas`
     sites: tuple[tuple[str, str], ...]  # (id, label)
     need: tuple[tuple[str, int], ...]  # (force label, people)
     assigned: tuple[tuple[str, str, int], ...]  # (unit label, force label, people)
@@ -127,6 +128,7 @@ def _post_view(
         kind=labels.kinds.get(post.kind, post.kind),
         risk=labels.risks[post.risk].label if post.risk else "",
         pattern=labels.pattern(post.risk) if post.risk else "",
+        pattern_heading=labels.pattern_heading([post.risk]) if post.risk else "",
         sites=tuple((s, labels.sites[s].label) for s in post.sites),
         need=tuple((labels.forces[f], n) for f, n in post.need),
         assigned=tuple(assigned),

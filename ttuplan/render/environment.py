@@ -51,8 +51,9 @@ def environment(kind: str, folders: list[Path], words: Words) -> jinja2.Environm
         moment=words.moment,
         period=words.period,
         coord=_coordinate,
-        # Typst code positions that need a bare number, not a string literal.
+        # Typst code positions that need a bare number or boolean, not a string literal.
         int=lambda value: Trusted(str(int(value))),
+        bool=lambda value: Trusted("true" if value else "false"),
     )
     return env
 

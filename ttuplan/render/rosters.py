@@ -31,6 +31,7 @@ class Place:
     phone: str
     unit: str  # label
     force: str  # label
+    named: bool  # a person from the personnel table (else a numbered or unnamed place)
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +78,9 @@ class RayonList:
 class Rosters:
     title: str
     authority: str
+    classification: str
+    number: str
+    letterhead: tuple[str, ...]
     zone: str
     fingerprint: str
     sheets: tuple[PostSheet, ...]
@@ -124,7 +128,9 @@ def rosters_view(
         for view, post in zip(views, phase_deployment.posts, strict=True):
             placed = members.on_post(phase.name, post.id)
             places = tuple(_place(n, x, labels, words) for n, x in enumerate(placed, start=1))
-            units = guards.get(post.id, [])
+            # The chain starts from the post's police unit: the first force of the plan
+            # that takes part in escalation (not the Linmas beside it).
+            units = sorted(guards.get(post.id, []), key=lambda u: force_order(labels, u))
             first = labels.units.get(units[0]) if units else None
             sheets.append(
                 PostSheet(
@@ -144,7 +150,7 @@ def rosters_view(
                 lines[unit].append(
                     UnitLine(
                         post=view.number,
-                        what=f"{view.district} · {view.village or view.district}",
+                        what=_where(view),
                         sites=len(post.sites),
                         people=len(mine),
                         names=tuple(member_name(x, labels, words) for x in mine),
@@ -154,6 +160,9 @@ def rosters_view(
             unit_lines[unit].append((phase.label, entries))
     return Rosters(
         title=plan.info.label,
+        classification=plan.info.classification,
+        number=plan.info.number,
+        letterhead=plan.info.letterhead,
         authority=plan.info.authority,
         zone=zone_name(plan.info.timezone),
         fingerprint=fingerprint,
@@ -164,6 +173,21 @@ def rosters_view(
         rayons=tuple(_rayon_list(labels, r, deployment, members, words) for r in plan.rayons),
         total_people=tuple(totals.items()),
     )
+
+
+def _where(view: PostView) -> str:
+    """Where a post is, for a unit's list: the village, or for a fixed guard its site."""
+    place = view.village or (view.sites[0][1] if not view.risk else "")
+    return f"{view.district} · {place}" if place else view.district
+
+
+def force_order(labels: Labels, unit: str) -> int:
+    """Escalating forces first, in the plan's order of forces."""
+    forces = [f.name for f in labels.plan.forces]
+    escalating = {u.force for u in labels.plan.units if u.final or u.escalations}
+    force = labels.units[unit].force
+    rank = forces.index(force) if force in forces else len(forces)
+    return rank if force in escalating else rank + len(forces)
 
 
 def _place(number: int, member: Member, labels: Labels, words: Words) -> Place:
@@ -177,6 +201,7 @@ def _place(number: int, member: Member, labels: Labels, words: Words) -> Place:
         phone=person.phone if person else "",
         unit=unit.label,
         force=labels.forces.get(unit.force, unit.force),
+        named=person is not None,
     )
 
 

@@ -75,7 +75,10 @@ class Words:
             if start.date() == last.date():
                 return self.date(start)
             return f"{self.date(start)} – {self.date(last)}"
-        return f"{self.moment(start)} – {self.moment(end)}"
+        # An end at midnight is the end of the day before (`.. 2024-03-05` in the plan).
+        until = self.date(last) if end.time() == dt.time() else self.moment(end)
+        first = self.date(start) if start.time() == dt.time() else self.moment(start)
+        return f"{first} – {until}"
 
 
 def zone_name(timezone: str) -> str:

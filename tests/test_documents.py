@@ -1,0 +1,276 @@
+"""ttuplan build: every document written, refused for a plan with errors, atomic,
+deterministic, in both languages, with templates a Polres can replace, and inert to
+whatever a plan's labels contain."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import zipfile
+from collections import Counter
+from pathlib import Path
+from xml.etree import ElementTree
+
+import jsonschema
+import pytest
+from click.testing import CliRunner, Result
+
+from tests.conftest import REPO, SAMPLE_PLAN, Golden
+from ttuplan.cli import main
+
+DOCUMENTS = REPO / "tests" / "fixtures" / "plans" / "documents"
+BROKEN = REPO / "tests" / "fixtures" / "diagnostics" / "TP201-undefined-name"
+ALL = (
+    "briefing.md",
+    "briefing.html",
+    "briefing.pdf",
+    "rosters.html",
+    "rosters.pdf",
+    "rosters.csv",
+    "rosters.xlsx",
+    "plan.json",
+)
+HOSTILE = "<script>alert(1)</script> #set page(fill: red) $x$ \"q\" =cmd|' /C calc'!A0"
+
+
+def build(plan: Path, out: Path, *args: str) -> Result:
+    return CliRunner().invoke(main, ["build", str(plan), "-o", str(out), *args])
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    out = tmp_path_factory.mktemp("documents")
+    result = build(DOCUMENTS, out)
+    assert result.exit_code == 0, result.output
+    return out
+
+
+def test_every_document_is_written(built: Path) -> None:
+    assert sorted(p.name for p in built.iterdir()) == sorted(ALL)
+
+
+def test_the_same_plan_gives_byte_identical_documents(built: Path, tmp_path: Path) -> None:
+    assert build(DOCUMENTS, tmp_path).exit_code == 0
+    for name in ALL:
+        assert (tmp_path / name).read_bytes() == (built / name).read_bytes(), name
+
+
+def test_a_plan_with_errors_gets_no_documents(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    result = build(BROKEN, out)
+    assert result.exit_code == 1
+    assert "error[TP201]" in result.stdout and "no documents written" in result.stderr
+    assert not out.exists()
+
+
+def test_a_failed_build_leaves_the_previous_documents(built: Path, tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    shutil.copytree(built, out)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "rosters.csv.j2").write_text("{{ no_such_thing }}\n")
+    result = build(DOCUMENTS, out, "--templates", str(templates))
+    assert result.exit_code == 2
+    assert "template problem" in result.stderr and "no_such_thing" in result.stderr
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before  # no staging left either
+
+
+def test_a_polres_can_replace_a_template(tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "briefing.md.j2").write_text("KOP POLRES {{ briefing.title }}\n")
+    assert (
+        build(
+            DOCUMENTS, tmp_path / "out", "--templates", str(templates), "--formats", "md"
+        ).exit_code
+        == 0
+    )
+    assert (tmp_path / "out" / "briefing.md").read_text() == "KOP POLRES Rencana Pengamanan Uji\n"
+
+
+def test_documents_are_in_bahasa_indonesia_unless_english_is_asked(tmp_path: Path) -> None:
+    assert build(DOCUMENTS, tmp_path / "id", "--formats", "md,csv").exit_code == 0
+    assert build(DOCUMENTS, tmp_path / "en", "--formats", "md", "--lang", "en").exit_code == 0
+    indonesian = (tmp_path / "id" / "briefing.md").read_text()
+    english = (tmp_path / "en" / "briefing.md").read_text()
+    assert "## 1. Situasi" in indonesian and "14 Februari 2024 06.00" in indonesian
+    assert "## 1. Situation" in english and "14 February 2024 06:00" in english
+
+
+def test_unknown_formats_are_a_usage_error(tmp_path: Path) -> None:
+    assert build(DOCUMENTS, tmp_path, "--formats", "md,docx").exit_code == 2
+
+
+def test_plan_json_follows_its_schema(built: Path) -> None:
+    schema = json.loads((REPO / "ttuplan" / "schemas" / "plan.schema.json").read_text())
+    document = json.loads((built / "plan.json").read_text())
+    jsonschema.validate(document, schema)
+    assert document["plan"]["units"][0]["name"] == "polres"
+
+
+def test_named_people_fill_places_once_per_phase(built: Path) -> None:
+    rows = list(csv.DictReader(io.StringIO((built / "rosters.csv").read_text())))
+    named = Counter((row["phase"], row["nrp"]) for row in rows if row["nrp"])
+    assert named and max(named.values()) == 1  # nobody on two posts in a phase
+    names = {row["name"] for row in rows}
+    assert {"Yohanes Contoh", "Maria Contoh"} <= names
+    assert "(belum ditentukan)" in names  # Polsek Alfa has fewer people than places
+
+
+def xlsx_cells(data: bytes) -> dict[str, list[str]]:
+    """Every sheet's text cells, in order (shared strings and inline strings)."""
+    archive = zipfile.ZipFile(io.BytesIO(data))
+    ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
+    shared = [
+        si.findtext(".//m:t", "", ns) or ""
+        for si in ElementTree.fromstring(archive.read("xl/sharedStrings.xml")).findall("m:si", ns)
+    ]
+    workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
+    sheets = {}
+    for index, sheet in enumerate(workbook.findall(".//m:sheet", ns), start=1):
+        root = ElementTree.fromstring(archive.read(f"xl/worksheets/sheet{index}.xml"))
+        assert root.find(".//m:f", ns) is None, "no cell may hold a formula"
+        cells = []
+        for cell in root.iter(f"{{{ns['m']}}}c"):
+            value = cell.findtext("m:v", "", ns)
+            cells.append(shared[int(value)] if cell.get("t") == "s" else value)
+        sheets[sheet.get("name", "")] = cells
+    return sheets
+
+
+def test_hostile_labels_come_out_inert_in_every_format(tmp_path: Path) -> None:
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    text = (plan / "plan.ttup").read_text()
+    quoted = HOSTILE.replace('"', '\\"')
+    text = text.replace('"Polsek Alfa"', f'"{quoted}"').replace('"Kapolres Uji"', f'"{quoted}"')
+    (plan / "plan.ttup").write_text(text)
+    sites = (
+        (plan / "data" / "tps.csv")
+        .read_text()
+        .replace("TPS 01 Desa Satu", '"' + HOSTILE.replace('"', '""') + '"', 1)
+    )
+    (plan / "data" / "tps.csv").write_text(sites)
+    result = build(plan, tmp_path / "out")
+    assert result.exit_code == 0, result.output
+    out = tmp_path / "out"
+
+    html = (out / "briefing.html").read_text() + (out / "rosters.html").read_text()
+    assert "<script>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+
+    markdown = (out / "briefing.md").read_text()
+    assert "<script>" not in markdown and "&lt;script&gt;" in markdown
+    assert "\\$x\\$" in markdown and "=cmd\\|" in markdown  # no math, no table-cell break
+
+    rows = list(csv.reader(io.StringIO((out / "rosters.csv").read_text())))
+    cells = [cell for row in rows for cell in row]
+    assert not any(cell.startswith(("=", "+", "@")) for cell in cells)
+    assert any(cell == HOSTILE for cell in cells)  # starts with `<`: kept as written
+
+    sheets = xlsx_cells((out / "rosters.xlsx").read_bytes())  # (formulas asserted absent)
+    assert any(HOSTILE in cell for cells in sheets.values() for cell in cells)
+
+    import pypdf
+
+    pdf_text = "".join(
+        page.extract_text() for page in pypdf.PdfReader(out / "briefing.pdf").pages[:3]
+    )
+    assert "alert(1)" in pdf_text and "calc" in pdf_text
+
+    assert json.loads((out / "plan.json").read_text())["plan"]["info"]["authority"] == HOSTILE
+
+
+def test_a_label_that_looks_like_a_formula_is_quoted_everywhere(tmp_path: Path) -> None:
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    (plan / "plan.ttup").write_text(
+        (plan / "plan.ttup").read_text().replace('"Polsek Alfa"', '"=HYPERLINK(\\"x\\")"')
+    )
+    assert build(plan, tmp_path / "out", "--formats", "csv,xlsx").exit_code == 0
+    rows = list(csv.reader(io.StringIO((tmp_path / "out" / "rosters.csv").read_text())))
+    assert any(cell == '\'=HYPERLINK("x")' for row in rows for cell in row)
+    archive = zipfile.ZipFile(tmp_path / "out" / "rosters.xlsx")
+    styles = archive.read("xl/styles.xml").decode()
+    assert 'quotePrefix="1"' in styles
+    sheets = xlsx_cells((tmp_path / "out" / "rosters.xlsx").read_bytes())
+    assert any(cell == '=HYPERLINK("x")' for cells in sheets.values() for cell in cells)
+
+
+def test_sample_plan_briefing_shows_the_published_numbers(tmp_path: Path) -> None:
+    assert build(SAMPLE_PLAN, tmp_path, "--formats", "md,csv").exit_code == 0
+    markdown = (tmp_path / "briefing.md").read_text()
+    assert "| Kurang Rawan | 750 | 1 : 3 : 6 | 250 | 253 | 1.500 | 1.500 |" in markdown
+    assert "| Rawan | 19 | 1 : 1 : 2 | 19 | 19 | 38 | 38 |" in markdown
+    assert "| Sangat Rawan | 5 | 2 : 1 : 2 | 10 | 10 | 10 | 10 |" in markdown
+    assert "| **Jumlah TPS** | **774** | | **279** | **282** | **1.548** | **1.548** |" in markdown
+    for rayon, reserve in (
+        ("Rayon I Bijaepasu", 16),
+        ("Rayon II Insana", 17),
+        ("Rayon III Insana Utara", 17),
+    ):
+        section = markdown.split(f"#### {rayon}")[1].split("####")[0]
+        assert f"Cadangan: **{reserve}** dari Polres TTU" in section
+    assert "Brimob Polda NTT (BKO) (cadangan) | 25 |" in markdown
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "rosters.csv").read_text())))
+    voting = [r for r in rows if r["phase"] == "Pemungutan dan Penghitungan Suara"]
+    assert sum(r["force"] == "Polri" for r in voting) == 294  # 282 on TPS + 12 fixed guards
+    assert sum(r["force"] == "Linmas" for r in voting) == 1548
+
+
+def pdf_text(data: bytes) -> str:
+    """A PDF as people read it: its page count, then each page's extracted text."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(data))
+    pages = [
+        f"--- page {n} ---\n{page.extract_text().rstrip()}"
+        for n, page in enumerate(reader.pages, start=1)
+    ]
+    return f"pages: {len(reader.pages)}\n" + "\n".join(pages) + "\n"
+
+
+def xlsx_text(data: bytes) -> str:
+    sheets = xlsx_cells(data)
+    return "".join(f"=== {name} ===\n" + "\n".join(cells) + "\n" for name, cells in sheets.items())
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_document_goldens(language: str, tmp_path: Path, golden: Golden) -> None:
+    formats = "md,html,pdf,csv,xlsx,json" if language == "id" else "md,pdf"
+    result = build(DOCUMENTS, tmp_path, "--lang", language, "--formats", formats)
+    assert result.exit_code == 0, result.output
+    folder = REPO / "tests" / "goldens" / "documents" / language
+    for path in sorted(tmp_path.iterdir()):
+        data = path.read_bytes()
+        if path.suffix == ".pdf":
+            golden(folder / f"{path.name}.txt", pdf_text(data))
+        elif path.suffix == ".xlsx":
+            golden(folder / f"{path.name}.txt", xlsx_text(data))
+        else:
+            golden(folder / path.name, data)
+
+
+def test_rosters_have_one_page_per_post_and_their_total_is_the_allocation(tmp_path: Path) -> None:
+    import pypdf
+
+    from ttuplan.api import check_plan
+
+    assert build(DOCUMENTS, tmp_path, "--formats", "pdf,csv").exit_code == 0
+    result = check_plan(str(DOCUMENTS))
+    assert result.deployment is not None
+    posts = sum(len(phase.posts) for phase in result.deployment.phases)
+    pages = [page.extract_text() for page in pypdf.PdfReader(tmp_path / "rosters.pdf").pages]
+    sheets = [text for text in pages if "LEMBAR TUGAS POS" in text]
+    assert len(sheets) == posts  # one page, and only one, per post
+    allocated = sum(
+        a.people
+        for phase in result.deployment.phases
+        for a in phase.assignments
+        if a.force == "polri"
+    )
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "rosters.csv").read_text())))
+    assert sum(row["force"] == "Polri" for row in rows) == allocated
