@@ -112,3 +112,14 @@ def test_removing_an_edge_of_a_cycle_removes_the_cycle(size: int, data: st.DataO
     ]
     assert codes.ESCALATION_CYCLE not in found
     assert found == [codes.DEAD_END]  # the unit whose edge was cut now escalates to nobody
+
+
+@SETTINGS
+@given(p=plans())
+def test_diff_of_a_plan_with_itself_reports_nothing(p: m.Plan) -> None:
+    from ttuplan.diff import diff_plans
+
+    deployment, _ = check(p)
+    again, _ = check(p)
+    change = diff_plans(p, deployment, p, again)
+    assert change.empty and change.summary() == "no change to the deployment"
