@@ -194,11 +194,17 @@ def test_the_bottleneck_is_the_min_cut_not_only_the_covering_units() -> None:
     """d1 is short. `a` covers it but sends its people to d2, which `b` covers too: one more
     person in `b` would free one of `a`'s for d1, so `b` limits d1 as well. `c` (busy in d3,
     unconnected) does not."""
-    from ttuplan.check.allocate import _min_cut_units
+    from ttuplan.check.allocate import Coverage, min_cut_units
 
-    units = [unit("a", 2, ["d1", "d2"]), unit("b", 1, ["d2"]), unit("c", 1, ["d3"])]
+    p = plan(
+        districts=("d1", "d2", "d3"),
+        sites=[],
+        units=[unit("a", 2, ["d1", "d2"]), unit("b", 1, ["d2"]), unit("c", 1, ["d3"])],
+    )
+    coverage = Coverage.of(p)
+    covering = coverage.covering["polri"]
     inflow = {"d2": [("a", 2), ("b", 1)], "d3": [("c", 1)]}
-    assert _min_cut_units("d1", units, inflow) == {"a", "b"}
-    assert _min_cut_units("d3", units, inflow) == {"c"}
+    assert min_cut_units("d1", covering, coverage, inflow) == {"a", "b"}
+    assert min_cut_units("d3", covering, coverage, inflow) == {"c"}
     # A unit that gives d2 nothing opens no path from d1 to d2's other units.
-    assert _min_cut_units("d1", units, {"d2": [("b", 1)], "d3": [("c", 1)]}) == {"a"}
+    assert min_cut_units("d1", covering, coverage, {"d2": [("b", 1)], "d3": [("c", 1)]}) == {"a"}

@@ -1,5 +1,5 @@
 """`python -m ttuplan`: the same as the `ttuplan` command."""
 
-from ttuplan.cli import main
+from ttuplan.cli import entry
 
-main()
+entry()

@@ -83,10 +83,12 @@ def find_plans(path: str) -> list[str]:
 
 def load_plan(path: str) -> CheckResult:
     """Parse, build and resolve the plan at `path` (a .ttup file or a folder)."""
+    from ttuplan.gcpause import paused_gc
     from ttuplan.resolve import resolve
 
     entry = find_entry(path)
-    resolved = resolve(entry)
+    with paused_gc():
+        resolved = resolve(entry)
     return CheckResult(entry, resolved.plan, resolved.diagnostics, resolved.sources)
 
 
@@ -98,7 +100,10 @@ def check_plan(path: str) -> CheckResult:
     loaded = load_plan(path)
     if loaded.plan is None or loaded.errors:
         return loaded
-    deployment, problems = check(loaded.plan)
+    from ttuplan.gcpause import paused_gc
+
+    with paused_gc():
+        deployment, problems = check(loaded.plan)
     diagnostics = in_source_order((*loaded.diagnostics, *problems), loaded.sources)
     return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, deployment)
 

@@ -8,18 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import NamedTuple
 
 from ttuplan.source import Span
 
 NOWHERE = Span("<plan>", 1, 1, 1, 1)
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Post:
+class Post(NamedTuple):
     """Sites guarded together by the same people in one phase.
 
     A risk post groups up to B sites of one class and kind in one village (B from the
-    class's first rule); a fixed post is one site guarded `with N force`.
+    class's first rule); a fixed post is one site guarded `with N force`. A NamedTuple,
+    like Assignment, because a national plan makes hundreds of thousands (ARCHITECTURE.md);
+    its span (the guard statement) is left out of equality.
     """
 
     id: str
@@ -31,14 +33,24 @@ class Post:
     rank: int  # the risk class's rank (fixed guards rank above every class)
     sites: tuple[str, ...]
     need: tuple[tuple[str, int], ...]  # (force, people)
-    span: Span = field(default=NOWHERE, compare=False, repr=False)  # the guard statement
+    span: Span = NOWHERE
 
     def need_of(self, force: str) -> int:
         return sum(n for f, n in self.need if f == force)
 
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Post):
+            return NotImplemented
+        return self[:9] == other[:9]
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Assignment:
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:9])
+
+
+class Assignment(NamedTuple):
     """`people` of `unit` (of `force`) on `post`."""
 
     post: str

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ttuplan.source import Span
 
@@ -85,8 +86,11 @@ class District(Located):
     lon: float | None = None
 
 
-@dataclass(frozen=True, slots=True, kw_only=True)
-class Site(Located):
+class Site(NamedTuple):
+    """A place to guard. A NamedTuple rather than a frozen dataclass like the rest of the
+    model: a national plan holds 820,000 of them and a tuple is built six times faster
+    (see ARCHITECTURE.md). Immutable all the same; its span is left out of equality."""
+
     id: str
     label: str
     kind: str
@@ -97,6 +101,18 @@ class Site(Located):
     lat: float | None = None
     lon: float | None = None
     note: str = ""
+    span: Span = NOWHERE
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Site):
+            return NotImplemented
+        return self[:10] == other[:10]
+
+    def __ne__(self, other: object) -> bool:
+        return not self == other
+
+    def __hash__(self) -> int:
+        return hash(self[:10])
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

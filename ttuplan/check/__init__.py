@@ -12,7 +12,7 @@ from fractions import Fraction
 
 from ttuplan import model as m
 from ttuplan.check import coverage
-from ttuplan.check.allocate import Overdraw, allocate_phase, preference
+from ttuplan.check.allocate import Coverage, Overdraw, allocate_phase
 from ttuplan.check.escalation import check_escalation
 from ttuplan.check.posts import SiteIndex, Unruled, form_posts
 from ttuplan.check.reach import check_reach
@@ -33,7 +33,7 @@ def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
     """The plan's deployment and every problem the graph checks find in it."""
     problems = check_time(plan)
     index = SiteIndex(plan.sites)
-    order = preference(plan)
+    who_covers = Coverage.of(plan)
     phases: list[PhaseDeployment] = []
     overdraws: list[Overdraw] = []
     unruled: list[Unruled] = []
@@ -44,7 +44,7 @@ def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
             continue  # reported by the time checks; nothing sensible to allocate
         posts, missing = form_posts(plan, phase, index)
         unruled.extend(missing)
-        allocation = allocate_phase(plan, phase, posts, order)
+        allocation = allocate_phase(plan, phase, posts, who_covers)
         overdraws.extend(allocation.overdraws)
         for district, force in allocation.uncovered:
             uncovered[(district, force)].append(phase.name)
@@ -59,7 +59,7 @@ def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
             holds=tuple(allocation.holds),
             loads=_loads(plan, phase, allocation.holds, allocation.assignments),
             shortfalls=tuple(allocation.shortfalls),
-            classes=_class_lines(plan, posts, allocation.assignments),
+            classes=_class_lines(plan, posts, allocation.given),
         )
         phases.append(deployment)
         problems.extend(coverage.understaffed(plan, deployment))
@@ -96,28 +96,28 @@ def _loads(
 
 
 def _class_lines(
-    plan: m.Plan, posts: list[Post], assignments: list[Assignment]
+    plan: m.Plan, posts: list[Post], given: dict[tuple[str | None, str], int]
 ) -> tuple[ClassLine, ...]:
     """The risk-class table of a phase: sites, need by ratio and by posts, allocated."""
-    allocated = coverage.allocated_by_post(assignments)
-    forces = [f.name for f in plan.forces]
+    sites: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    by_posts: dict[tuple[str | None, str], int] = defaultdict(int)
+    for post in posts:
+        sites[post.risk][post.kind] += len(post.sites)
+        for force, people in post.need:
+            by_posts[(post.risk, force)] += people
     lines = []
     for risk in (*plan.risks, None):
-        members = [p for p in posts if p.risk == (risk.name if risk else None)]
-        if not members:
+        name = risk.name if risk else None
+        if name not in sites:
             continue
-        sites_by_kind: dict[str, int] = defaultdict(int)
-        for post in members:
-            sites_by_kind[post.kind] += len(post.sites)
-        for force in forces:
-            by_posts = sum(p.need_of(force) for p in members)
-            if not by_posts:
+        for force in (f.name for f in plan.forces):
+            if not by_posts.get((name, force)):
                 continue
             ratio = Fraction(0)
             if risk is not None:
                 ratio = sum(
                     (
-                        Fraction(r.amount * sites_by_kind[r.kind], r.per)
+                        Fraction(r.amount * sites[name][r.kind], r.per)
                         for r in risk.rules
                         if r.force == force
                     ),
@@ -125,12 +125,12 @@ def _class_lines(
                 )
             lines.append(
                 ClassLine(
-                    risk=risk.name if risk else None,
+                    risk=name,
                     force=force,
-                    sites=sum(len(p.sites) for p in members),
+                    sites=sum(sites[name].values()),
                     by_ratio=ratio,
-                    by_posts=by_posts,
-                    allocated=sum(allocated[(p.id, force)] for p in members),
+                    by_posts=by_posts[(name, force)],
+                    allocated=given.get((name, force), 0),
                 )
             )
     return tuple(lines)

@@ -22,6 +22,8 @@ def to_data(value: Any) -> Any:
         return {
             f.name: to_data(getattr(value, f.name)) for f in dataclasses.fields(value) if f.compare
         }
+    if isinstance(value, tuple) and hasattr(value, "_asdict"):  # Site, Post, Assignment
+        return {k: to_data(v) for k, v in value._asdict().items() if k != "span"}
     if isinstance(value, tuple | list):
         return [to_data(item) for item in value]
     if isinstance(value, dict):

@@ -7,6 +7,7 @@ accepts several kinds: kinds and sites share names, and so do units, rayons and 
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
@@ -91,7 +92,7 @@ class Symbols:
 
     def lookup(self, name: str, kinds: Iterable[str]) -> Definition | None:
         """The definition of `name` in the namespaces of `kinds`, if any."""
-        for namespace in dict.fromkeys(NAMESPACES[kind] for kind in kinds):
+        for namespace in _namespaces(tuple(kinds)):
             found = self.definitions.get((namespace, name))
             if found is not None:
                 return found
@@ -162,6 +163,11 @@ class Symbols:
                     )
                 )
         return found
+
+
+@functools.cache
+def _namespaces(kinds: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(dict.fromkeys(NAMESPACES[kind] for kind in kinds))
 
 
 def suggest(name: str, candidates: Iterable[str]) -> str | None:

@@ -8,7 +8,7 @@ from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.model import Site
 from ttuplan.resolve.names import Symbols
-from ttuplan.resolve.tables import ID_PATTERN, Table, check_reference, number_cell
+from ttuplan.resolve.tables import ID_PATTERN, Row, Table, check_reference, number_cell
 from ttuplan.source import SourceMap, Span
 
 REQUIRED = ("id", "name", "kind", "district", "risk")
@@ -23,53 +23,83 @@ def load_site_table(
     sources: SourceMap,
     problems: list[Diagnostic],
 ) -> list[Site]:
-    """The valid sites of one table; `seen` holds every site id so far, for duplicates."""
+    """The valid sites of one table; `seen` holds every site id so far, for duplicates.
+
+    A row that passes every check cheaply (the common case, and most of a national table's
+    time) becomes a Site at once; any other row goes through the slow path, which finds
+    and reports exactly what is wrong with it.
+    """
     table = Table(path, text, sources, problems, REQUIRED, OPTIONAL)
     if not table.ok:
         return []
     valid = {kind: symbols.names_of(kind) for kind in ("kind", "district", "risk")}
-    uses = {kind: dict.fromkeys(names, 0) for kind, names in valid.items()}
+    uses: dict[str, dict[str, int]] = {
+        kind: dict.fromkeys(names, 0) for kind, names in valid.items()
+    }
+    kinds, districts, risks = valid["kind"], valid["district"], valid["risk"]
+    kind_uses, district_uses, risk_uses = uses["kind"], uses["district"], uses["risk"]
+    taken = symbols.names_of("site") | kinds  # the namespace site ids share
+    at = {column: index for index, column in enumerate(table.columns)}
+    i_id, i_name, i_kind, i_district, i_risk = (at[c] for c in REQUIRED)
+    i_village, i_voters, i_lat, i_lon, i_note = (at.get(c) for c in OPTIONAL)
+    fullmatch = ID_PATTERN.fullmatch
     sites: list[Site] = []
-    for row in table.rows():
-        cells = row.cells
-        site_id = cells["id"].strip()
-        ok = _check_id(table, row.line, site_id, symbols, seen)
-        for column in ("kind", "district", "risk"):
-            if check_reference(table, row, column, symbols, column, valid[column]):
-                uses[column][cells[column]] += 1
-            else:
-                ok = False
-        voters_ok, voters = number_cell(table, row, "voters", _whole, "a whole number of voters")
-        lat_ok, lat = number_cell(table, row, "lat", _latitude, "a latitude (-90 to 90)")
-        lon_ok, lon = number_cell(table, row, "lon", _longitude, "a longitude (-180 to 180)")
-        if lat_ok and lon_ok and (lat is None) != (lon is None):
-            missing = "lon" if lon is None else "lat"
-            table.report(
-                codes.BAD_CELL,
-                row.line,
-                missing,
-                message=f"the {missing} cell is empty",
-                label="empty",
-                help="give both lat and lon, or leave both empty",
+    for line, raw in table.records_of():
+        site_id, kind = raw[i_id].strip(), raw[i_kind]
+        district, risk = raw[i_district], raw[i_risk]
+        fast = (
+            kind in kinds
+            and district in districts
+            and risk in risks
+            and site_id not in seen
+            and site_id not in taken
+            and fullmatch(site_id) is not None
+        )
+        voters: int | None = None
+        lat: float | None = None
+        lon: float | None = None
+        if fast:
+            try:
+                if i_voters is not None and raw[i_voters].strip():
+                    voters = int(raw[i_voters])
+                    fast = voters >= 0
+                lat_text = raw[i_lat].strip() if i_lat is not None else ""
+                lon_text = raw[i_lon].strip() if i_lon is not None else ""
+                if lat_text or lon_text:
+                    lat, lon = float(lat_text), float(lon_text)
+                    fast = fast and -90 <= lat <= 90 and -180 <= lon <= 180
+            except ValueError:
+                fast = False
+        if not fast:
+            site = _slow_row(
+                table,
+                Row(line, dict(zip(table.columns, raw, strict=True)), raw),
+                symbols,
+                seen,
+                valid,
+                uses,
             )
-            lat_ok = False
-        if not (ok and voters_ok and lat_ok and lon_ok):
+            if site is not None:
+                sites.append(site)
             continue
-        span = row.span(path)
+        kind_uses[kind] += 1
+        district_uses[district] += 1
+        risk_uses[risk] += 1
+        span = Span(path, line, 1, line, sum(map(len, raw)) + len(raw))
         seen[site_id] = span
         sites.append(
-            Site(
-                id=site_id,
-                label=cells["name"],
-                kind=cells["kind"],
-                district=cells["district"],
-                risk=cells["risk"],
-                village=cells.get("village", ""),
-                voters=int(voters) if voters is not None else None,
-                lat=float(lat) if lat is not None else None,
-                lon=float(lon) if lon is not None else None,
-                note=cells.get("note", ""),
-                span=span,
+            Site(  # positional: this line runs once per row of a national table
+                site_id,
+                raw[i_name],
+                kind,
+                district,
+                risk,
+                raw[i_village] if i_village is not None else "",
+                voters,
+                lat,
+                lon,
+                raw[i_note] if i_note is not None else "",
+                span,
             )
         )
     for kind, counts in uses.items():
@@ -78,6 +108,57 @@ def load_site_table(
                 symbols.add_uses(kind, name, count)
     table.finish()
     return sites
+
+
+def _slow_row(
+    table: Table,
+    row: Row,
+    symbols: Symbols,
+    seen: dict[str, Span],
+    valid: dict[str, set[str]],
+    uses: dict[str, dict[str, int]],
+) -> Site | None:
+    """Check a row cell by cell, reporting every problem; the Site if it has none."""
+    path = table.path
+    cells = row.cells
+    site_id = cells["id"].strip()
+    ok = _check_id(table, row.line, site_id, symbols, seen)
+    for column in ("kind", "district", "risk"):
+        if check_reference(table, row, column, symbols, column, valid[column]):
+            uses[column][cells[column]] += 1
+        else:
+            ok = False
+    voters_ok, voters = number_cell(table, row, "voters", _whole, "a whole number of voters")
+    lat_ok, lat = number_cell(table, row, "lat", _latitude, "a latitude (-90 to 90)")
+    lon_ok, lon = number_cell(table, row, "lon", _longitude, "a longitude (-180 to 180)")
+    if lat_ok and lon_ok and (lat is None) != (lon is None):
+        missing = "lon" if lon is None else "lat"
+        table.report(
+            codes.BAD_CELL,
+            row.line,
+            missing,
+            message=f"the {missing} cell is empty",
+            label="empty",
+            help="give both lat and lon, or leave both empty",
+        )
+        lat_ok = False
+    if not (ok and voters_ok and lat_ok and lon_ok):
+        return None
+    span = row.span(path)
+    seen[site_id] = span
+    return Site(
+        id=site_id,
+        label=cells["name"],
+        kind=cells["kind"],
+        district=cells["district"],
+        risk=cells["risk"],
+        village=cells.get("village", ""),
+        voters=int(voters) if voters is not None else None,
+        lat=float(lat) if lat is not None else None,
+        lon=float(lon) if lon is not None else None,
+        note=cells.get("note", ""),
+        span=span,
+    )
 
 
 def _check_id(

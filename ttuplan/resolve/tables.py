@@ -54,16 +54,13 @@ class Table:
         self.row_problems = 0
         self.records = 0  # rows read, well-formed or not
         self.last_line = 0
-        lines = text.split("\n")
-        self.header_line = next(
-            (
-                i + 1
-                for i, line in enumerate(lines)
-                if line.strip() and not line.lstrip().startswith("#")
-            ),
-            0,
-        )
-        self.body = "\n".join(lines[self.header_line - 1 :]) if self.header_line else ""
+        # Read up to the header; the rows are then read from where it ends, in one pass.
+        self.stream = io.StringIO(text)
+        self.header_line, self.header = 0, ""
+        for number, line in enumerate(iter(self.stream.readline, ""), start=1):
+            if line.strip() and not line.lstrip().startswith("#"):
+                self.header_line, self.header = number, line
+                break
         self.columns: list[str] = []
         self.ok = self._check_header(required, optional)
 
@@ -79,7 +76,7 @@ class Table:
                 )
             )
             return False
-        self.columns = [c.strip().lower() for c in next(csv.reader([self.body.split("\n")[0]]))]
+        self.columns = [c.strip().lower() for c in next(csv.reader([self.header]))]
         missing = [c for c in required if c not in self.columns]
         header = self.sources.get(self.path)
         width = len(header.line_text(self.header_line)) if header else 1
@@ -114,11 +111,16 @@ class Table:
         return True
 
     def rows(self) -> Iterator[Row]:
-        reader = csv.reader(io.StringIO(self.body))
-        next(reader, None)
+        """Well-formed rows with their cells by column (malformed ones are reported)."""
         columns = self.columns
-        count = len(columns)
-        offset = self.header_line - 1
+        for line, raw in self.records_of():
+            yield Row(line, dict(zip(columns, raw, strict=True)), raw)
+
+    def records_of(self) -> Iterator[tuple[int, list[str]]]:
+        """Well-formed rows as (line, cells in column order); malformed ones are reported."""
+        reader = csv.reader(self.stream)
+        count = len(self.columns)
+        offset = self.header_line
         for raw in reader:
             line = reader.line_num + offset
             if raw and raw != [""]:
@@ -136,7 +138,7 @@ class Table:
                     help='quote cells that contain commas: "Kantor Camat, Lama"',
                 )
                 continue
-            yield Row(line, dict(zip(columns, raw, strict=True)), raw)
+            yield line, raw
 
     def report(
         self,

@@ -1,0 +1,25 @@
+"""Pause Python's cyclic garbage collector while a plan is read and checked.
+
+Reading a national plan creates millions of long-lived objects (sites, spans, posts). The
+collector runs every 700 allocations and its full passes walk all of them, which made
+loading super-linear: measured on 820,000 sites, 5.0 s of 7.9 s was collection. The
+objects form no cycles worth collecting (reference counting frees them), so the
+collector is paused for the run's pipeline and restored after.
+"""
+
+from __future__ import annotations
+
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+@contextmanager
+def paused_gc() -> Iterator[None]:
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
