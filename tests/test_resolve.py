@@ -145,21 +145,6 @@ def test_undefined_name_suggests_the_closest_of_the_right_kind(tmp_path: Path) -
     assert diagnostic.related[0].span.line == 9
 
 
-def test_a_table_with_a_million_bad_rows_stays_small(tmp_path: Path) -> None:
-    rows = "x,y\n" * 1_000_000
-    entry = write(
-        tmp_path,
-        {
-            "plan.ttup": PLAN + 'kind tps "T"\nrisk r "R"\ndistrict d "D"\nsites "tps.csv"\n',
-            "tps.csv": "id,name,kind,district,risk\n" + rows,
-        },
-    )
-    diagnostics = load_plan(str(entry)).diagnostics
-    assert len(diagnostics) < 60
-    assert diagnostics[-1].code is codes.TOO_MANY_BAD_ROWS
-    assert "999,950 more" in diagnostics[-1].message
-
-
 def test_a_path_too_long_for_the_file_system_is_a_diagnostic(tmp_path: Path) -> None:
     entry = write(tmp_path, {"plan.ttup": PLAN + f'include "{"9" * 400}.ttup"\n'})
     [diagnostic] = load_plan(str(entry)).diagnostics

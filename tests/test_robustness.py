@@ -1,133 +1,43 @@
 """Whatever text a plan file holds, checking it ends in diagnostics, never in a traceback.
 
-Hypothesis runs with a fixed seed (derandomize): random text, then mutations of real plans
-(deleted, repeated and swapped pieces, stray words of the language).
+Hypothesis runs with a fixed seed (derandomize): random text, mutations of real plans
+(deleted, repeated and swapped pieces, stray words of the language), and plans generated
+from the grammar itself. The strategies live in tests/fuzzing.py, which bench/fuzz.py runs
+for longer with any seed.
 """
 
 from __future__ import annotations
 
-import shutil
-import signal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import REPO
-from ttuplan.api import check_plan
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.render.text import render_text
-
-SEEDS = [
-    REPO / "plans" / "ttu-pemilu-2024",
-    REPO / "tests" / "contract",
-    REPO / "tests" / "fixtures" / "plans" / "minimal",
-]
-WORDS = [
-    "{",
-    "}",
-    ",",
-    "..",
-    '"',
-    "#",
-    "=",
-    "plan",
-    "unit",
-    "site",
-    "phase",
-    "include",
-    "covers all",
-    "escalates to",
-    "during",
-    "2024-02-30",
-    "25:00",
-    "30min",
-    "-999.5",
-    "9" * 400,
-    "\x00",
-    "\ufeff",
-    "\r\n",
-    "\n",
-    " ",
-    "é",
-    "🚓",
-    'include "../x.ttup"',
-    'sites "data/tps-2024.csv"',
-    "reserve 16 from polres",
-    "final",
-]
-FUZZ = {
-    "derandomize": True,
-    "deadline": None,
-    "database": None,
-    "suppress_health_check": [HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-}
-
-
-HANG_SECONDS = 10
-
-
-class Hang(Exception):
-    """An example took longer than HANG_SECONDS: a hang is a failure, and Hypothesis shrinks it."""
-
-
-def _alarm(signum: int, frame: object) -> None:
-    raise Hang(f"checking took over {HANG_SECONDS} s")
-
-
-def check_text(folder: Path, text: str) -> None:
-    (folder / "plan.ttup").write_text(text, encoding="utf-8", errors="surrogatepass")
-    previous = signal.signal(signal.SIGALRM, _alarm)
-    signal.alarm(HANG_SECONDS)
-    try:
-        result = check_plan(str(folder / "plan.ttup"))
-    finally:
-        signal.alarm(0)
-        signal.signal(signal.SIGALRM, previous)
-    for diagnostic in result.diagnostics:
-        assert diagnostic.code in codes.ALL_CODES
-    render_text(result.diagnostics, result.sources)
+from tests.fuzzing import (
+    FUZZ,
+    SEEDS,
+    check_text,
+    copy_seeds,
+    grammar,
+    grammar_plans,
+    mutated,
+    random_text,
+)
+from ttuplan.parse import parse
 
 
 @pytest.fixture(scope="module")
 def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path, str]]:
-    copies = {}
-    for seed in SEEDS:
-        target = tmp_path_factory.mktemp(seed.name)
-        shutil.copytree(seed, target, dirs_exist_ok=True)
-        copies[seed.name] = (target, (seed / "plan.ttup").read_text(encoding="utf-8"))
-    return copies
+    return copy_seeds(tmp_path_factory.mktemp("seeds"))
 
 
 @settings(max_examples=1500, **FUZZ)  # type: ignore[arg-type]
-@given(text=st.text(alphabet=st.characters(codec="utf-8"), max_size=400))
+@given(text=random_text())
 def test_random_text_gives_only_diagnostics(
     workspace: dict[str, tuple[Path, str]], text: str
 ) -> None:
     check_text(workspace["minimal"][0], text)
-
-
-@st.composite
-def mutated(draw: st.DrawFn, original: str) -> str:
-    text = original
-    for _ in range(draw(st.integers(1, 4))):
-        size = len(text)
-        start = draw(st.integers(0, size))
-        end = draw(st.integers(start, min(size, start + 80)))
-        operation = draw(st.sampled_from(["delete", "repeat", "insert", "swap"]))
-        if operation == "delete":
-            text = text[:start] + text[end:]
-        elif operation == "repeat":
-            text = text[:end] + text[start:end] + text[end:]
-        elif operation == "insert":
-            text = text[:start] + draw(st.sampled_from(WORDS)) + text[start:]
-        else:
-            lines = text.split("\n")
-            i, j = draw(st.integers(0, len(lines) - 1)), draw(st.integers(0, len(lines) - 1))
-            lines[i], lines[j] = lines[j], lines[i]
-            text = "\n".join(lines)
-    return text
 
 
 @settings(max_examples=1500, **FUZZ)  # type: ignore[arg-type]
@@ -137,3 +47,38 @@ def test_mutated_plans_give_only_diagnostics(
 ) -> None:
     folder, original = workspace[seed]
     check_text(folder, data.draw(mutated(original)))
+
+
+@settings(max_examples=1500, **FUZZ)  # type: ignore[arg-type]
+@given(text=grammar_plans())
+def test_grammar_generated_plans_give_only_diagnostics(
+    workspace: dict[str, tuple[Path, str]], text: str
+) -> None:
+    check_text(workspace["minimal"][0], text)
+
+
+def test_grammar_generated_plans_mostly_parse() -> None:
+    """The generator follows the grammar: nearly every plan parses, and covers the language."""
+    parsed: list[bool] = []
+    declarations: set[str] = set()
+    rules: set[str] = set()
+
+    @settings(max_examples=300, **FUZZ)  # type: ignore[arg-type]
+    @given(text=grammar_plans())
+    def draw(text: str) -> None:
+        result = parse(text, "generated.ttup")
+        parsed.append(result.ok)
+        declarations.update(str(child.data) for child in result.tree.children)  # type: ignore[union-attr]
+        rules.update(str(tree.data) for tree in result.tree.iter_subtrees())
+
+    draw()
+    # Rules as they name trees: by alias where they have one; `_rule`s are inlined.
+    named = {str(r.alias or r.origin.name) for r in grammar().rules}
+    named = {name for name in named if not name.startswith("_")}
+    assert len(parsed) >= 250
+    assert sum(parsed) >= 0.9 * len(parsed)
+    assert declarations == {
+        "plan", "include", "force", "kind", "risk", "district", "sites", "site", "unit",
+        "rayon", "pool", "phase", "guard", "personnel",
+    }  # fmt: skip
+    assert len(rules & named) >= 0.8 * len(named), sorted(named - rules)

@@ -61,7 +61,14 @@ def unexpected_token(
         )
     statement_start = expected_keywords and _starts_line(tokens, index)
     if statement_start and (token.type == "NAME" or token.type in keywords):
-        close = difflib.get_close_matches(str(token), expected_keywords, n=1, cutoff=0.6)
+        # A match at 0.6 is at most 2.33 times as long as its keyword; difflib would index a
+        # longer word whole for nothing (a word of ten million letters took 450 MB).
+        longest = max(map(len, expected_keywords))
+        close = (
+            difflib.get_close_matches(str(token), expected_keywords, n=1, cutoff=0.6)
+            if len(token) <= 2.5 * longest
+            else []
+        )
         accepted = ", ".join(f"`{k}`" for k in expected_keywords)
         return Diagnostic(
             code=codes.UNKNOWN_KEYWORD,

@@ -173,6 +173,10 @@ def _namespaces(kinds: tuple[str, ...]) -> tuple[str, ...]:
 def suggest(name: str, candidates: Iterable[str]) -> str | None:
     """The closest candidate to a misspelled name, if any is close enough."""
     pool = list(candidates)
+    if len(name) > 2 * max(map(len, pool), default=0):
+        # A match at 0.75 is at most 1.67 times as long as its candidate; difflib would
+        # index a longer name whole for nothing (ten million letters took 450 MB).
+        return None
     close = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
     if close:
         return close[0]

@@ -76,7 +76,19 @@ class Table:
                 )
             )
             return False
-        self.columns = [c.strip().lower() for c in next(csv.reader([self.header]))]
+        try:
+            self.columns = [c.strip().lower() for c in next(csv.reader([self.header]))]
+        except csv.Error as error:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.MALFORMED_ROW,
+                    message=f"the header line cannot be read as CSV: {str(error)[:80]}",
+                    span=Span(self.path, self.header_line, 1, self.header_line, 2),
+                    label="the header",
+                    help=f"start the table with the line `{','.join(required)}`",
+                )
+            )
+            return False
         missing = [c for c in required if c not in self.columns]
         header = self.sources.get(self.path)
         width = len(header.line_text(self.header_line)) if header else 1
@@ -121,24 +133,46 @@ class Table:
         reader = csv.reader(self.stream)
         count = len(self.columns)
         offset = self.header_line
-        for raw in reader:
-            line = reader.line_num + offset
-            if raw and raw != [""]:
-                self.records += 1
-                self.last_line = line
-            if len(raw) != count:
-                if not raw or raw == [""] or (raw[0].startswith("#") and len(raw) <= count):
+        line = offset
+        try:
+            for raw in reader:
+                line = reader.line_num + offset
+                if raw and raw != [""]:
+                    self.records += 1
+                    self.last_line = line
+                if len(raw) != count:
+                    if not raw or raw == [""] or (raw[0].startswith("#") and len(raw) <= count):
+                        continue
+                    self.report(
+                        codes.MALFORMED_ROW,
+                        line,
+                        None,
+                        message=f"this row has {len(raw)} cells; the header has {count}",
+                        label=f"{len(raw)} cells",
+                        help='quote cells that contain commas: "Kantor Camat, Lama"',
+                    )
                     continue
-                self.report(
-                    codes.MALFORMED_ROW,
-                    line,
-                    None,
-                    message=f"this row has {len(raw)} cells; the header has {count}",
-                    label=f"{len(raw)} cells",
-                    help='quote cells that contain commas: "Kantor Camat, Lama"',
-                )
-                continue
-            yield line, raw
+                yield line, raw
+        except csv.Error as error:  # the rest of the table cannot be read: say where it stops
+            self._unreadable(line + 1, error)
+
+    def _unreadable(self, line: int, error: csv.Error) -> None:
+        self.records += 1
+        self.last_line = line
+        if "field limit" in str(error):
+            message = f"a cell here runs past {csv.field_size_limit():,} characters"
+            help = 'close the `"` that opens the cell; the rest of the table is not read'
+        else:
+            message = f"this row cannot be read as CSV: {error}"
+            help = "correct the row; the rest of the table is not read"
+        self.report(
+            codes.MALFORMED_ROW,
+            line,
+            None,
+            message=message,
+            label="the row starts here",
+            help=help,
+        )
 
     def report(
         self,

@@ -9,6 +9,17 @@ from ttuplan.diagnostics.model import Diagnostic, Label, Severity
 from ttuplan.source import SourceMap, Span
 
 MAX_SHOWN_WIDTH = 120
+MAX_QUOTED = 80  # a longer `quoted` piece of a message (a name of a million letters) is cut
+
+# Control characters from a plan (a NUL, an escape sequence, a stray carriage return) are
+# shown as their Unicode pictures (U+2400..), never sent to the terminal: one character
+# each, so underlines stay aligned. A tab is a space.
+_VISIBLE: dict[int, str] = {
+    **{code: chr(0x2400 + code) for code in range(0x20)},
+    0x09: " ",
+    0x7F: "\u2421",
+    **dict.fromkeys(range(0x80, 0xA0), "\ufffd"),
+}
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -52,7 +63,7 @@ def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> 
     severity = diagnostic.severity.value
     primary_mark = "^"
     head = style.paint(severity, f"{severity}[{diagnostic.code.id}]")
-    lines = [f"{head}{style.paint('bold', ': ' + diagnostic.message)}"]
+    lines = [f"{head}{style.paint('bold', ': ' + _fit(diagnostic.message))}"]
     spans = [s for s in (diagnostic.span, *(r.span for r in diagnostic.related)) if s]
     width = max((len(str(s.line)) for s in spans), default=1)
     pad = " " * width
@@ -78,12 +89,30 @@ def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> 
     if diagnostic.notes or diagnostic.help:
         lines.append(gutter)
     for note in diagnostic.notes:
-        lines.append(f"{pad} {style.paint('gutter', '=')} {style.paint('bold', 'note')}: {note}")
-    if diagnostic.help:
         lines.append(
-            f"{pad} {style.paint('gutter', '=')} {style.paint('help', 'help')}: {diagnostic.help}"
+            f"{pad} {style.paint('gutter', '=')} {style.paint('bold', 'note')}: {_fit(note)}"
+        )
+    if diagnostic.help:
+        help_text = _fit(diagnostic.help)
+        lines.append(
+            f"{pad} {style.paint('gutter', '=')} {style.paint('help', 'help')}: {help_text}"
         )
     return "\n".join(lines) + "\n"
+
+
+def _visible(text: str) -> str:
+    return text.translate(_VISIBLE)
+
+
+def _fit(text: str) -> str:
+    """A message, label, note or help for the terminal: long quoted pieces cut, all visible."""
+    if len(text) > MAX_QUOTED:
+        parts = text.split("`")
+        for i in range(1, len(parts) - 1, 2):  # the pieces between a pair of backticks
+            if len(parts[i]) > MAX_QUOTED:
+                parts[i] = parts[i][: MAX_QUOTED - 20] + "..." + parts[i][-10:]
+        text = "`".join(parts)
+    return _visible(text)
 
 
 def _snippet(
@@ -94,14 +123,14 @@ def _snippet(
     text = source.line_text(span.line) if source else ""
     if not text and span.column <= 1 and not label:
         return []
-    text = text.replace("\t", " ")
     start = max(span.column - 1, 0)
     end = span.end_column - 1 if span.end_line == span.line else len(text)
     end = max(min(end, len(text)), start + 1)
     shown, start, end = _window(text, start, end)
+    shown = _visible(shown)
     gutter = style.paint("gutter", f"{pad} |")
     underline = " " * start + style.paint(
-        tone, mark * (end - start) + (" " + label if label else "")
+        tone, mark * (end - start) + (" " + _fit(label) if label else "")
     )
     number = style.paint("gutter", f"{span.line:>{width}} |")
     return [gutter, f"{number} {shown}", f"{gutter} {underline}"]
