@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 
+from ttuplan import progress
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.model import Plan
@@ -96,14 +97,15 @@ def check_plan(path: str) -> CheckResult:
     """Load the plan and, if it resolved without errors, check and allocate it."""
     from ttuplan.check import check
     from ttuplan.diagnostics.order import in_source_order
-
-    loaded = load_plan(path)
-    if loaded.plan is None or loaded.errors:
-        return loaded
     from ttuplan.gcpause import paused_gc
 
-    with paused_gc():
-        deployment, problems = check(loaded.plan)
+    with paused_gc():  # one pause for both: see gcpause
+        with progress.part(0.0, 0.5):
+            loaded = load_plan(path)
+        if loaded.plan is None or loaded.errors:
+            return loaded
+        with progress.part(0.5, 1.0):
+            deployment, problems = check(loaded.plan)
     diagnostics = in_source_order((*loaded.diagnostics, *problems), loaded.sources)
     return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, deployment)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import sys
 from pathlib import Path
@@ -9,7 +10,7 @@ from typing import Any
 
 import click
 
-from ttuplan import __version__
+from ttuplan import __version__, progress
 from ttuplan.diagnostics import codes
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -67,6 +68,12 @@ def main() -> None:
     show_default=True,
     help="Colour the text report (never when NO_COLOR is set).",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar (shown on a terminal for long runs), nor a line for a clean plan.",
+)
 def check(
     plans: tuple[str, ...],
     output: str,
@@ -74,6 +81,7 @@ def check(
     summary: bool,
     max_diagnostics: int,
     color: str,
+    quiet: bool,
 ) -> None:
     """Check each PLAN and report its problems.
 
@@ -92,11 +100,12 @@ def check(
             click.echo(f"ttuplan: error: {error}", err=True)
             exit_code = EXIT_USAGE
     for entry in entries:
-        result = check_plan(entry)
+        with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
+            result = check_plan(entry)
         if result.failed(strict) and exit_code == EXIT_CLEAN:
             exit_code = EXIT_PROBLEMS
         results.append(result)
-        if output == "text":
+        if output == "text" and not (quiet and not result.diagnostics and not summary):
             _report_text(result, summary, max_diagnostics, _use_color(color, sys.stdout))
     if output != "text":
         click.echo(_report_machine(results, output, summary), nl=False)
@@ -206,8 +215,20 @@ def explain(code: str | None) -> None:
     show_default=True,
     help="Colour diagnostics (never when NO_COLOR is set).",
 )
+@click.option(
+    "-q",
+    "--quiet",
+    is_flag=True,
+    help="No progress bar (shown on a terminal for long runs), nor the files written.",
+)
 def build(
-    plan: str, out: Path, lang: str | None, templates: Path | None, formats: str, color: str
+    plan: str,
+    out: Path,
+    lang: str | None,
+    templates: Path | None,
+    formats: str,
+    color: str,
+    quiet: bool,
 ) -> None:
     """Check PLAN and write its briefing, rosters and plan.json into the output folder.
 
@@ -224,8 +245,10 @@ def build(
         raise click.BadParameter(
             f"choose from {', '.join(DOCUMENT_FORMATS)}", param_hint="--formats"
         )
+    bar = progress.Bar.for_stderr(sys.stderr, quiet)
     try:
-        result = check_plan(plan)
+        with progress.shown(bar), progress.part(0.0, 0.4):
+            result = check_plan(plan)
     except PlanNotFound as error:
         click.echo(f"ttuplan: error: {error}", err=True)
         sys.exit(EXIT_USAGE)
@@ -235,17 +258,23 @@ def build(
         sys.exit(EXIT_PROBLEMS)
     options = BuildOptions(language=lang, templates=templates, formats=chosen)
     try:
-        documents = render_documents(
-            result.plan, result.deployment, result.diagnostics, plan_fingerprint(result), options
-        )
-        written = write_outputs(out, documents.files)
+        with progress.shown(bar), progress.part(0.4, 1.0):
+            documents = render_documents(
+                result.plan,
+                result.deployment,
+                result.diagnostics,
+                plan_fingerprint(result),
+                options,
+            )
+            progress.stage("writing the documents", 0.98)
+            written = write_outputs(out, documents.files)
     except BuildError as error:
         click.echo(f"ttuplan: error: {error}", err=True)
         sys.exit(EXIT_USAGE)
     except OSError as error:
         click.echo(f"ttuplan: error: cannot write {out}: {error.strerror or error}", err=True)
         sys.exit(EXIT_USAGE)
-    for path in written:
+    for path in written if not quiet else ():
         click.echo(f"wrote {path}")
     if result.warnings:
         click.echo(f"ttuplan: {result.warnings} warning(s); the briefing lists them", err=True)
@@ -394,11 +423,14 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
 def entry() -> None:
     """The `ttuplan` program: `main`, then an exit that skips interpreter teardown.
 
+    The cyclic garbage collector stays off: the program runs one command and ends, and
+    its collections walked every site of a national plan again and again.
     Freeing a national plan's millions of objects one by one at exit took over a second;
     the process is ending and its output is flushed, so it exits at once instead. Only the
     installed command and `python -m ttuplan` come here; `main` itself (and every test
     that calls it) exits normally.
     """
+    gc.disable()  # a one-shot process: see ttuplan.gcpause
     try:
         main()
         code: int | str | None = 0

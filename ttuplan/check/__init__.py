@@ -11,6 +11,7 @@ from collections import defaultdict
 from fractions import Fraction
 
 from ttuplan import model as m
+from ttuplan import progress
 from ttuplan.check import coverage
 from ttuplan.check.allocate import Coverage, Overdraw, allocate_phase
 from ttuplan.check.escalation import check_escalation
@@ -39,11 +40,14 @@ def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
     unruled: list[Unruled] = []
     uncovered: dict[tuple[str, str], list[str]] = defaultdict(list)
     first_post: dict[tuple[str, str], Post] = {}
-    for phase in plan.phases:
+    share = 0.85 / max(len(plan.phases), 1)
+    for number, phase in enumerate(plan.phases):
         if phase.end <= phase.start:
             continue  # reported by the time checks; nothing sensible to allocate
+        progress.stage(f"phase {phase.name}: forming posts", number * share)
         posts, missing = form_posts(plan, phase, index)
         unruled.extend(missing)
+        progress.stage(f"phase {phase.name}: allocating", (number + 0.4) * share)
         allocation = allocate_phase(plan, phase, posts, who_covers)
         overdraws.extend(allocation.overdraws)
         for district, force in allocation.uncovered:
@@ -69,7 +73,9 @@ def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
     problems += coverage.overdrawn(overdraws)
     problems += coverage.overcommitted(plan, phases)
     problems += coverage.no_rules(unruled)
+    progress.stage("reserve reach", 0.88)
     problems += check_reach(plan, phases)
+    progress.stage("escalation chains", 0.95)
     problems += check_escalation(plan, phases)
     return Deployment(phases=tuple(phases)), problems
 

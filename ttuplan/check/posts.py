@@ -37,14 +37,19 @@ class SiteIndex:
             self.by_kind[site.kind].append(site)
 
     def targeted(self, guard: m.Guard) -> list[m.Site]:
-        """The sites a guard names: all of a kind, or one by id; id order, each once."""
+        """The sites a guard names: all of a kind, or one by id; id order, each once.
+
+        The common `guard tps by risk` names one kind, whose list is already in id order.
+        """
+        if len(guard.targets) == 1 and guard.targets[0] not in self.by_id:
+            return list(self.by_kind.get(guard.targets[0], ()))
         chosen: dict[str, m.Site] = {}
         for target in guard.targets:
             if target in self.by_id:
                 chosen[target] = self.by_id[target]
             for site in self.by_kind.get(target, ()):
                 chosen[site.id] = site
-        return [chosen[key] for key in sorted(chosen)]
+        return sorted(chosen.values())  # ids are unique, so tuples sort by id
 
 
 def active_guards(plan: m.Plan, phase: m.Phase) -> list[m.Guard]:

@@ -15,7 +15,7 @@ from typing import Any
 
 import jinja2
 
-from ttuplan import __version__
+from ttuplan import __version__, progress
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.model import Plan
@@ -25,7 +25,7 @@ from ttuplan.render.members import assign_members
 from ttuplan.render.plan_json import plan_json
 from ttuplan.render.rosters import Rosters, rosters_view
 from ttuplan.render.words import LANGUAGES, CatalogueError, Words
-from ttuplan.render.xlsx import workbook
+from ttuplan.render.xlsx import SheetError, workbook
 
 FORMATS = ("md", "html", "pdf", "csv", "xlsx", "json")
 
@@ -61,15 +61,19 @@ def render_documents(
     folders = template_folders(options.templates)
     try:
         words = Words.load(language, folders)
+        progress.stage("briefing")
         briefing = briefing_view(plan, deployment, diagnostics, words, fingerprint)
-        rosters = rosters_view(
-            plan, deployment, assign_members(plan, deployment), words, fingerprint
-        )
+        progress.stage("rosters: members", 0.05)
+        members = assign_members(plan, deployment)
+        progress.stage("rosters", 0.1)
+        rosters = rosters_view(plan, deployment, members, words, fingerprint)
         files = _render(plan, deployment, briefing, rosters, words, folders, options, fingerprint)
     except CatalogueError as error:
         raise BuildError(str(error)) from error
     except jinja2.TemplateError as error:
         raise BuildError(_template_problem(error)) from error
+    except SheetError as error:
+        raise BuildError(f"cannot write rosters.xlsx: {error}") from error
     return Documents(files=files, language=language)
 
 
@@ -87,7 +91,13 @@ def _render(
     context = {"briefing": briefing, "rosters": rosters}
     files: dict[str, bytes] = {}
 
+    steps = sum(2 if kind in ("html", "pdf") else 1 for kind in wanted)
+    step = 0
+
     def text(kind: str, template: str) -> bytes:
+        nonlocal step
+        progress.stage(template.removesuffix(".j2"), 0.15 + 0.85 * step / steps)
+        step += 1
         env = environment(kind, folders, words)
         return env.get_template(template).render(**context).encode("utf-8")
 
@@ -103,8 +113,11 @@ def _render(
     if "csv" in wanted:
         files["rosters.csv"] = text("csv", "rosters.csv.j2")
     if "xlsx" in wanted:
+        progress.stage("rosters.xlsx", 0.15 + 0.85 * step / steps)
+        step += 1
         files["rosters.xlsx"] = workbook(rosters, briefing, words)
     if "json" in wanted:
+        progress.stage("plan.json", 0.15 + 0.85 * step / steps)
         files["plan.json"] = plan_json(plan, deployment, fingerprint, __version__)
     return files
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from ttuplan import model as m
+from ttuplan import progress
 from ttuplan.build import nodes as n
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
@@ -31,7 +32,8 @@ def resolve(entry: str) -> Resolved:
     """Read the plan whose entry file is `entry`, with everything it includes and names."""
     sources = SourceMap()
     folder = PlanFolder.of(entry)
-    loaded = load_modules(entry, folder, sources)
+    with progress.part(0.0, 0.35):
+        loaded = load_modules(entry, folder, sources)
     problems = loaded.problems
     if loaded.syntax_failed:
         return Resolved(None, in_source_order(problems, sources), sources)
@@ -69,9 +71,9 @@ def resolve(entry: str) -> Resolved:
     nrps: dict[str, Span] = {}
     table_sites: list[m.Site] = []
     people: list[m.Person] = []
-    for declaration in declarations:
-        if not isinstance(declaration, n.FileReference):
-            continue
+    tables = [d for d in declarations if isinstance(d, n.FileReference)]
+    for number, declaration in enumerate(tables):
+        progress.stage(f"reading {declaration.path.value}")
         path, problem = folder.locate(declaration.path, declaration.span.file)
         if path is None:
             if problem is not None:
@@ -80,10 +82,14 @@ def resolve(entry: str) -> Resolved:
         text = read_text(path, sources, problems, declaration.path.span)
         if text is None:
             continue
-        if declaration.keyword == "sites":
-            table_sites.extend(load_site_table(path, text, symbols, site_ids, sources, problems))
-        else:
-            people.extend(load_personnel(path, text, symbols, nrps, sources, problems))
+        share = 0.6 / len(tables)
+        with progress.part(0.35 + number * share, 0.35 + (number + 1) * share):
+            if declaration.keyword == "sites":
+                sites = load_site_table(path, text, symbols, site_ids, sources, problems)
+                table_sites.extend(sites)
+            else:
+                people.extend(load_personnel(path, text, symbols, nrps, sources, problems))
+    progress.stage("assembling the plan", 0.95)
 
     assembler = Assembler(
         symbols=symbols, problems=problems, table_sites={site.id for site in table_sites}

@@ -7,9 +7,11 @@ Every path is relative to the file that names it and must stay inside the plan's
 from __future__ import annotations
 
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ttuplan import progress
 from ttuplan.build import build, nodes
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
@@ -35,6 +37,8 @@ class PlanFolder:
         shown = os.path.normpath(os.path.join(os.path.dirname(referrer), written))
         if os.path.isabs(written):
             return None, _outside(reference, "an absolute path")
+        if "\0" in written:  # the operating system refuses such a path outright (ValueError)
+            return None, _not_found(reference, "a file name cannot hold a NUL character")
         real = Path(os.path.realpath(shown))
         if not real.is_relative_to(self.root):
             lexical = Path(os.path.abspath(shown))
@@ -51,14 +55,18 @@ class PlanFolder:
         else:
             why = f"looked for {shown}"
         if not found:
-            return None, Diagnostic(
-                code=codes.FILE_NOT_FOUND,
-                message=f"no file `{written[:80]}`",
-                span=reference.span,
-                label=why,
-                help="paths are relative to the file that names them; check the spelling",
-            )
+            return None, _not_found(reference, why)
         return shown, None
+
+
+def _not_found(reference: nodes.Text, why: str) -> Diagnostic:
+    return Diagnostic(
+        code=codes.FILE_NOT_FOUND,
+        message=f"no file `{reference.value[:80]}`",
+        span=reference.span,
+        label=why,
+        help="paths are relative to the file that names them; check the spelling",
+    )
 
 
 def _outside(reference: nodes.Text, why: str) -> Diagnostic:
@@ -138,48 +146,35 @@ class LoadedFiles:
 
 
 def load_modules(entry: str, folder: PlanFolder, sources: SourceMap) -> LoadedFiles:
-    """Parse and build the entry file and, depth-first, every file it includes."""
+    """Parse and build the entry file and, depth-first, every file it includes.
+
+    The chain of open includes is a list, not the call stack: a chain thousands of files
+    deep is read like a short one (recursion here once ended in a RecursionError).
+    """
     loaded = LoadedFiles()
     included: dict[str, Span | None] = {}
-    _load(entry, None, [], folder, sources, loaded, included)
-    return loaded
-
-
-def _load(
-    path: str,
-    at: Span | None,
-    chain: list[tuple[str, Span | None]],
-    folder: PlanFolder,
-    sources: SourceMap,
-    loaded: LoadedFiles,
-    included: dict[str, Span | None],
-) -> None:
-    text = read_text(path, sources, loaded.problems, at)
-    if text is None:
-        loaded.syntax_failed = True
-        return
-    result = parse(text, path)
-    module, value_problems = build(result.tree, path)
-    loaded.problems.extend(result.diagnostics)
-    loaded.problems.extend(value_problems)
-    loaded.syntax_failed |= any(d.is_error for d in (*result.diagnostics, *value_problems))
-    loaded.modules.append(module)
-    included[os.path.realpath(path)] = at
-    for declaration in module.declarations:
+    chain: list[_Open] = []
+    _open(entry, None, chain, sources, loaded, included)
+    while chain:
+        current = chain[-1]
+        declaration = next(current.declarations, None)
+        if declaration is None:
+            chain.pop()
+            continue
         if not (isinstance(declaration, nodes.FileReference) and declaration.keyword == "include"):
             loaded.declarations.append(declaration)
             continue
-        target, problem = folder.locate(declaration.path, path)
+        target, problem = folder.locate(declaration.path, current.path)
         if target is None:
             if problem is not None:
                 loaded.problems.append(problem)
             loaded.syntax_failed = True
             continue
         real = os.path.realpath(target)
-        stack = [(p, s) for p, s in chain] + [(path, at)]
-        on_stack = [os.path.realpath(p) for p, _ in stack]
+        on_stack = [file.real for file in chain]
         if real in on_stack:
-            loaded.problems.append(_cycle(declaration, stack[on_stack.index(real) :]))
+            stack = [(file.path, file.at) for file in chain[on_stack.index(real) :]]
+            loaded.problems.append(_cycle(declaration, stack))
             loaded.syntax_failed = True
         elif real in included:
             first = included[real]
@@ -195,7 +190,43 @@ def _load(
                 )
             )
         else:
-            _load(target, declaration.path.span, stack, folder, sources, loaded, included)
+            _open(target, declaration.path.span, chain, sources, loaded, included)
+    return loaded
+
+
+@dataclass
+class _Open:
+    """A file being read: where it was included, and its declarations not yet taken."""
+
+    path: str
+    real: str
+    at: Span | None
+    declarations: Iterator[nodes.Declaration]
+
+
+def _open(
+    path: str,
+    at: Span | None,
+    chain: list[_Open],
+    sources: SourceMap,
+    loaded: LoadedFiles,
+    included: dict[str, Span | None],
+) -> None:
+    """Read, parse and build one file, and put it on top of the chain of open includes."""
+    text = read_text(path, sources, loaded.problems, at)
+    if text is None:
+        loaded.syntax_failed = True
+        return
+    progress.stage(f"reading {os.path.basename(path)}")
+    result = parse(text, path)
+    module, value_problems = build(result.tree, path)
+    loaded.problems.extend(result.diagnostics)
+    loaded.problems.extend(value_problems)
+    loaded.syntax_failed |= any(d.is_error for d in (*result.diagnostics, *value_problems))
+    loaded.modules.append(module)
+    real = os.path.realpath(path)
+    included[real] = at
+    chain.append(_Open(path, real, at, iter(module.declarations)))
 
 
 def _cycle(closing: nodes.FileReference, stack: list[tuple[str, Span | None]]) -> Diagnostic:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+from ttuplan import progress
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.model import Site
@@ -44,7 +45,10 @@ def load_site_table(
     i_village, i_voters, i_lat, i_lon, i_note = (at.get(c) for c in OPTIONAL)
     fullmatch = ID_PATTERN.fullmatch
     sites: list[Site] = []
+    lines = text.count("\n") + 1
     for line, raw in table.records_of():
+        if not line & 0xFFFF:  # every 65,536 lines: a national table has 820,000
+            progress.stage(None, line / lines)
         site_id, kind = raw[i_id].strip(), raw[i_kind]
         district, risk = raw[i_district], raw[i_risk]
         fast = (
@@ -59,12 +63,12 @@ def load_site_table(
         lat: float | None = None
         lon: float | None = None
         if fast:
-            try:
-                if i_voters is not None and raw[i_voters].strip():
+            try:  # int() and float() allow spaces; a cell of spaces only takes the slow path
+                if i_voters is not None and raw[i_voters]:
                     voters = int(raw[i_voters])
                     fast = voters >= 0
-                lat_text = raw[i_lat].strip() if i_lat is not None else ""
-                lon_text = raw[i_lon].strip() if i_lon is not None else ""
+                lat_text = raw[i_lat] if i_lat is not None else ""
+                lon_text = raw[i_lon] if i_lon is not None else ""
                 if lat_text or lon_text:
                     lat, lon = float(lat_text), float(lon_text)
                     fast = fast and -90 <= lat <= 90 and -180 <= lon <= 180
