@@ -274,3 +274,43 @@ def test_rosters_have_one_page_per_post_and_their_total_is_the_allocation(tmp_pa
     )
     rows = list(csv.DictReader(io.StringIO((tmp_path / "rosters.csv").read_text())))
     assert sum(row["force"] == "Polri" for row in rows) == allocated
+
+
+def test_a_list_longer_than_a_sheet_goes_on_in_the_next(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Excel holds 1,048,576 rows a sheet and XlsxWriter drops the rest without an error;
+    a national plan has two million roster places. Shrunk here to 10 rows a sheet."""
+    from ttuplan.render import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 10)
+    assert build(DOCUMENTS, tmp_path, "--formats", "csv,xlsx").exit_code == 0
+    sheets = xlsx_cells((tmp_path / "rosters.xlsx").read_bytes())
+    columns = 13
+    posts = [name for name in sheets if name.startswith("Pos")]
+    assert posts[0] == "Pos" and posts[1] == "Pos (2)"
+    for name in posts:
+        assert len(sheets[name]) <= 10 * columns
+        assert sheets[name][:columns] == sheets[posts[0]][:columns]  # the header, repeated
+    places = sum(len(sheets[name]) // columns - 1 for name in posts)
+    rows = list(csv.DictReader(io.StringIO((tmp_path / "rosters.csv").read_text())))
+    assert places == len(rows)  # nothing dropped
+
+
+def test_a_cell_the_workbook_refuses_stops_the_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from ttuplan.render import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_ROWS", 2_000_000)  # past Excel's limit: XlsxWriter says -1
+    real = xlsx._Pages.next_row
+
+    def far(self: xlsx._Pages) -> tuple[object, int]:
+        sheet, row = real(self)
+        return sheet, row + 1_048_576
+
+    monkeypatch.setattr(xlsx._Pages, "next_row", far)
+    result = build(DOCUMENTS, tmp_path / "out", "--formats", "xlsx")
+    assert result.exit_code == 2
+    assert "cannot write rosters.xlsx: a cell outside the sheet" in result.stderr
+    assert not (tmp_path / "out" / "rosters.xlsx").exists()

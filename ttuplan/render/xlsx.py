@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from collections.abc import Callable
 from typing import Any
 
 import xlsxwriter
@@ -22,6 +23,11 @@ from ttuplan.render.words import Words
 
 FIXED_DATE = dt.datetime(2000, 1, 1)
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\']")
+MAX_ROWS = 1_048_576  # Excel's rows per sheet; a longer list goes on in "Name (2)", ...
+
+
+class SheetError(Exception):
+    """XlsxWriter refused a cell (it returns -1 rather than raising): never drop data."""
 
 
 def workbook(rosters: Rosters, briefing: Briefing, words: Words) -> bytes:
@@ -52,9 +58,9 @@ def workbook(rosters: Rosters, briefing: Briefing, words: Words) -> bytes:
         formats,
         rosters,
     )
-    _posts(book.add_worksheet(_sheet_name(words("sheet_posts"), names)), rosters, words, formats)
+    _posts(book, names, rosters, words, formats)
     for unit in rosters.units:
-        _unit(book.add_worksheet(_sheet_name(unit.label, names)), unit, words, formats, rosters)
+        _unit(book, names, unit, words, formats, rosters)
     book.close()
     return buffer.getvalue()
 
@@ -114,15 +120,51 @@ def _footer(text: str) -> str:
 def _text(sheet: Any, row: int, column: int, text: str, style: Any, f: _Formats) -> None:
     """A text cell: always a string, quote-prefixed where it looks like a formula."""
     risky = spreadsheet_text(text) != text
-    sheet.write_string(row, column, text, f.quoted[id(style)] if risky else style)
+    _done(sheet.write_string(row, column, text, f.quoted[id(style)] if risky else style), sheet)
 
 
 def _row(sheet: Any, row: int, values: list[Any], style: Any, numbers: Any, f: _Formats) -> None:
     for column, value in enumerate(values):
         if isinstance(value, int | float) and not isinstance(value, bool):
-            sheet.write_number(row, column, value, numbers)
+            _done(sheet.write_number(row, column, value, numbers), sheet)
         else:
             _text(sheet, row, column, str(value), style, f)
+
+
+def _done(result: int, sheet: Any) -> None:
+    """XlsxWriter's result: 0, or -1 for a cell outside the sheet (-2: text cut at 32,767
+    characters, which Excel cannot hold either; the cell keeps what fits)."""
+    if result == -1:
+        raise SheetError(f"a cell outside the sheet `{sheet.name}`")
+
+
+class _Pages:
+    """A list that continues on a new sheet, header repeated, when it reaches MAX_ROWS."""
+
+    def __init__(
+        self,
+        book: xlsxwriter.Workbook,
+        names: set[str],
+        name: str,
+        start: Callable[[Any], int],
+    ) -> None:
+        self.book, self.names, self.name, self.start = book, names, name, start
+        self.sheets: list[tuple[Any, int]] = []  # each sheet and its header rows
+        self._new()
+
+    def _new(self) -> None:
+        label = self.name if not self.sheets else f"{self.name} ({len(self.sheets) + 1})"
+        sheet = self.book.add_worksheet(_sheet_name(label, self.names))
+        header = self.start(sheet)
+        self.sheets.append((sheet, header))
+        self.sheet, self.row = sheet, header
+
+    def next_row(self) -> tuple[Any, int]:
+        """The sheet and row to write the next line on."""
+        if self.row >= MAX_ROWS:
+            self._new()
+        self.row += 1
+        return self.sheet, self.row - 1
 
 
 def _summary(sheet: Any, briefing: Briefing, words: Words, f: _Formats, rosters: Rosters) -> None:
@@ -155,7 +197,9 @@ def _summary(sheet: Any, briefing: Briefing, words: Words, f: _Formats, rosters:
         row += 1
 
 
-def _posts(sheet: Any, rosters: Rosters, words: Words, f: _Formats) -> None:
+def _posts(
+    book: xlsxwriter.Workbook, names: set[str], rosters: Rosters, words: Words, f: _Formats
+) -> None:
     heads = [
         words("phase"),
         words("post"),
@@ -171,13 +215,19 @@ def _posts(sheet: Any, rosters: Rosters, words: Words, f: _Formats) -> None:
         words("force"),
         words("paraf"),
     ]
-    _setup(sheet, rosters, words, 1, [16, 6, 18, 18, 30, 14, 5, 30, 10, 12, 24, 8, 10])
-    _row(sheet, 0, heads, f.head, f.head, f)
-    row = 1
+
+    def start(sheet: Any) -> int:
+        _setup(sheet, rosters, words, 1, [16, 6, 18, 18, 30, 14, 5, 30, 10, 12, 24, 8, 10])
+        _row(sheet, 0, heads, f.head, f.head, f)
+        sheet.freeze_panes(1, 0)
+        return 1
+
+    pages = _Pages(book, names, words("sheet_posts"), start)
     for sheet_view in rosters.sheets:
         post = sheet_view.post
         sites = ", ".join(label for _, label in post.sites)
         for place in sheet_view.members or ():
+            sheet, row = pages.next_row()
             _row(
                 sheet,
                 row,
@@ -200,32 +250,30 @@ def _posts(sheet: Any, rosters: Rosters, words: Words, f: _Formats) -> None:
                 f.number,
                 f,
             )
-            row += 1
-    sheet.autofilter(0, 0, max(row - 1, 0), len(heads) - 1)
-    sheet.freeze_panes(1, 0)
+    for sheet, _ in pages.sheets[:-1]:
+        _done(sheet.autofilter(0, 0, MAX_ROWS - 1, len(heads) - 1), sheet)
+    _done(pages.sheet.autofilter(0, 0, max(pages.row - 1, 0), len(heads) - 1), pages.sheet)
 
 
-def _unit(sheet: Any, unit: Any, words: Words, f: _Formats, rosters: Rosters) -> None:
-    _setup(sheet, rosters, words, 2, [18, 6, 34, 8, 10, 60])
-    _text(sheet, 0, 0, f"{unit.label} ({words('strength')} {unit.strength})", f.title, f)
-    _row(
-        sheet,
-        1,
-        [
-            words("phase"),
-            words("post"),
-            words("district"),
-            words("sites"),
-            words("members"),
-            words("name"),
-        ],
-        f.head,
-        f.head,
-        f,
-    )
-    row = 2
+def _unit(
+    book: xlsxwriter.Workbook,
+    names: set[str],
+    unit: Any,
+    words: Words,
+    f: _Formats,
+    rosters: Rosters,
+) -> None:
+    def start(sheet: Any) -> int:
+        _setup(sheet, rosters, words, 2, [18, 6, 34, 8, 10, 60])
+        _text(sheet, 0, 0, f"{unit.label} ({words('strength')} {unit.strength})", f.title, f)
+        heads = ["phase", "post", "district", "sites", "members", "name"]
+        _row(sheet, 1, [words(h) for h in heads], f.head, f.head, f)
+        return 2
+
+    pages = _Pages(book, names, unit.label, start)
     for phase, lines, total in unit.phases:
         for line in lines:
+            sheet, row = pages.next_row()
             _row(
                 sheet,
                 row,
@@ -241,6 +289,5 @@ def _unit(sheet: Any, unit: Any, words: Words, f: _Formats, rosters: Rosters) ->
                 f.number,
                 f,
             )
-            row += 1
+        sheet, row = pages.next_row()
         _row(sheet, row, [phase, words("total"), "", "", total, ""], f.cell, f.total, f)
-        row += 1
