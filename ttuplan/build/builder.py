@@ -1,14 +1,16 @@
 """Lark tree to nodes: one short method per grammar rule; bad values become diagnostics.
 
-Nothing here raises on a user's mistake (an exception inside a Transformer comes back
-wrapped in VisitError); problems are appended to `problems` and the value is None.
+Nothing here raises on a user's mistake: problems are appended to `problems` and the
+value is None. The walk is our own rather than a `lark.Transformer` (whose per-node
+`getattr` and `v_args` wrapper were a third of building a national plan): each rule's
+method is looked up once, by name, and called with the node's meta and built children.
 """
 
 from __future__ import annotations
 
 from typing import Any
 
-from lark import Token, Transformer, Tree, v_args
+from lark import Token, Tree
 from lark.tree import Meta
 
 from ttuplan.build import nodes as n
@@ -24,19 +26,30 @@ _COUNTS = {"strength": 0, "voters": 0}
 def build(tree: Tree[Token], file: str) -> tuple[n.Module, tuple[Diagnostic, ...]]:
     """The module of one file, with the value problems found while building it."""
     builder = _Builder(file)
-    module: n.Module = builder.transform(tree)
+    module: n.Module = builder.walk(tree)
     return module, tuple(builder.problems)
 
 
 Children = list[Any]
 
 
-@v_args(meta=True)
-class _Builder(Transformer[Token, Any]):
+class _Builder:
     def __init__(self, file: str) -> None:
-        super().__init__()
         self.file = file
         self.problems: list[Diagnostic] = []
+        self.rules: dict[str, Any] = {
+            name: getattr(self, name)
+            for name in dir(type(self))
+            if not name.startswith("_") and name != "walk"
+        }
+
+    def walk(self, tree: Tree[Token]) -> Any:
+        """Build bottom-up: a rule without a method stays a Tree (as with Transformer)."""
+        children = [self.walk(c) if isinstance(c, Tree) else c for c in tree.children]
+        rule = self.rules.get(tree.data)
+        if rule is None:
+            return Tree(tree.data, children, tree.meta)
+        return rule(tree.meta, children)
 
     # ── helpers ───────────────────────────────────────────────────────────────
     def _span(self, meta: Meta) -> Span:

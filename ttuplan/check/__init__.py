@@ -67,9 +67,8 @@ def check(plan: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
         )
         phases.append(deployment)
         problems.extend(coverage.understaffed(plan, deployment))
-    guarded = {site for d in phases for post in d.posts for site in post.sites}
     problems += coverage.uncovered(plan, uncovered, first_post)
-    problems += coverage.outside_rayons(plan, guarded)
+    problems += coverage.outside_rayons(plan, phases)
     problems += coverage.overdrawn(overdraws)
     problems += coverage.overcommitted(plan, phases)
     problems += coverage.no_rules(unruled)

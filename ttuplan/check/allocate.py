@@ -19,6 +19,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass, field
+from operator import itemgetter
 
 import networkx as nx
 
@@ -97,6 +98,9 @@ def preference(plan: m.Plan) -> dict[str, int]:
     return {unit.name: place for place, (_, unit) in enumerate(ranked)}
 
 
+_PEOPLE = itemgetter(1)
+
+
 def allocate_phase(
     plan: m.Plan, phase: m.Phase, posts: list[Post], coverage: Coverage
 ) -> PhaseAllocation:
@@ -104,13 +108,14 @@ def allocate_phase(
     result.remaining = {u.name: (u.strength or 0) if available(u, phase) else 0 for u in plan.units}
     _hold_reserves(plan, phase, result)
     left = dict(result.remaining)
-    demand: dict[str, dict[str, int]] = defaultdict(dict)
     needing: dict[tuple[str, str], list[tuple[Post, int]]] = defaultdict(list)
     for post in posts:
+        district = post.district
         for force, people in post.need:
-            wanted = demand[force]
-            wanted[post.district] = wanted.get(post.district, 0) + people
-            needing[(force, post.district)].append((post, people))
+            needing[(force, district)].append((post, people))
+    demand: dict[str, dict[str, int]] = defaultdict(dict)  # in order of first need
+    for (force, district), items in needing.items():
+        demand[force][district] = sum(map(_PEOPLE, items))
     for force, districts in demand.items():
         covering = coverage.covering.get(force, {})
         inflow = _solve(districts, covering, coverage, left, result, force)
@@ -304,16 +309,23 @@ def _fill(
     """Spread a district's inflow over its posts in staffing order, units in preference order."""
     units = [unit for unit, _ in inflow]
     people = [count for _, count in inflow]
-    cursor = 0
-    append = result.assignments.append
-    given = result.given
-    for post, people_needed in needing:
-        need = people_needed
-        while need and cursor < len(units):
-            take = min(need, people[cursor])
-            append(Assignment(post.id, units[cursor], force, take))
-            given[(post.risk, force)] += take
+    cursor, last = 0, len(units)
+    # This loop makes a million assignments nationally: tuples built directly (no
+    # NamedTuple __new__ call), totals per class summed locally and merged once.
+    append, new = result.assignments.append, tuple.__new__
+    given: dict[str | None, int] = defaultdict(int)
+    for post, needed in needing:
+        need, taken = needed, 0
+        while need and cursor < last:
+            have = people[cursor]
+            take = need if need < have else have
+            append(new(Assignment, (post.id, units[cursor], force, take)))
+            taken += take
             need -= take
-            people[cursor] -= take
-            if people[cursor] == 0:
+            if have == take:
                 cursor += 1
+            else:
+                people[cursor] = have - take
+        given[post.risk] += taken
+    for risk, count in given.items():
+        result.given[(risk, force)] += count

@@ -6,12 +6,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
+from itertools import chain
 
 from ttuplan import model as m
 from ttuplan.check.allocate import Overdraw
 from ttuplan.check.posts import Unruled
 from ttuplan.check.timeline import phases_overlap
-from ttuplan.deployment import Assignment, Load, PhaseDeployment, Post, Shortfall
+from ttuplan.deployment import Assignment, PhaseDeployment, Post, Shortfall
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 
@@ -132,13 +133,17 @@ def _posted_by_district(phase: PhaseDeployment) -> dict[str, dict[str, int]]:
     return posted
 
 
-def outside_rayons(plan: m.Plan, guarded: set[str]) -> list[Diagnostic]:
+def outside_rayons(plan: m.Plan, phases: Sequence[PhaseDeployment]) -> list[Diagnostic]:
+    """Districts with guarded sites that no rayon backs up."""
     if not plan.rayons:
         return []
     in_rayon = {d for rayon in plan.rayons for d in rayon.districts}
+    if not {d.name for d in plan.districts} - in_rayon:
+        return []  # the usual case, found without looking at the sites
+    guarded = set(chain.from_iterable(post.sites for d in phases for post in d.posts))
     counts: dict[str, int] = defaultdict(int)
     for site in plan.sites:
-        if site.id in guarded and site.district not in in_rayon:
+        if site.district not in in_rayon and site.id in guarded:
             counts[site.district] += 1
     return [
         Diagnostic(
@@ -179,15 +184,23 @@ def overdrawn(draws: list[Overdraw]) -> list[Diagnostic]:
 def overcommitted(plan: m.Plan, phases: Sequence[PhaseDeployment]) -> list[Diagnostic]:
     """Units whose commitments in phases that overlap in time exceed their strength."""
     by_name = {p.name: p for p in plan.phases}
+    committed = {d.phase: {load.unit: load.held + load.posted for load in d.loads} for d in phases}
+    overlapping = {
+        d.phase: tuple(
+            p.name
+            for p in plan.phases
+            if p is by_name[d.phase] or phases_overlap(p, by_name[d.phase])
+        )
+        for d in phases
+    }
     problems = []
     for unit in plan.units:
         if not unit.strength:
             continue
-        used = {d.phase: _used(d.loads, unit.name) for d in phases}
+        used = {phase: loads.get(unit.name, 0) for phase, loads in committed.items()}
         worst: tuple[int, tuple[str, ...]] = (0, ())
         for deployment in phases:
-            phase = by_name[deployment.phase]
-            together = tuple(p.name for p in plan.phases if p is phase or phases_overlap(p, phase))
+            together = overlapping[deployment.phase]
             total = sum(used.get(name, 0) for name in together)
             if len(together) > 1 and total > unit.strength and total > worst[0]:
                 worst = (total, together)
@@ -207,10 +220,6 @@ def overcommitted(plan: m.Plan, phases: Sequence[PhaseDeployment]) -> list[Diagn
                 )
             )
     return problems
-
-
-def _used(loads: Sequence[Load], unit: str) -> int:
-    return next((load.held + load.posted for load in loads if load.unit == unit), 0)
 
 
 def no_rules(found: list[Unruled]) -> list[Diagnostic]:

@@ -8,12 +8,18 @@ post of k sites. `guard KIND with N force`: one post per site, needing N.
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from operator import itemgetter
 
 from ttuplan import model as m
 from ttuplan.deployment import Post
+
+_ID = itemgetter(0)  # of a Site or a Post
+_KIND = itemgetter(2)  # of a Site
+_GROUP = itemgetter(4, 2, 3, 5)  # of a Site: risk, kind, district, village
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,19 +36,23 @@ class SiteIndex:
     """Sites by kind and by id, in id order, built once per plan."""
 
     def __init__(self, sites: Iterable[m.Site]) -> None:
-        self.by_id: dict[str, m.Site] = {}
+        self.ordered = sorted(sites)  # a Site is a tuple whose first field is its id
         self.by_kind: dict[str, list[m.Site]] = defaultdict(list)
-        for site in sorted(sites):  # a Site is a tuple whose first field is its id
-            self.by_id[site.id] = site
-            self.by_kind[site.kind].append(site)
+        for kind, site in zip(map(_KIND, self.ordered), self.ordered, strict=True):
+            self.by_kind[kind].append(site)
+
+    @functools.cached_property
+    def by_id(self) -> dict[str, m.Site]:
+        """Only a guard that names a site by id needs this."""
+        return dict(zip(map(_ID, self.ordered), self.ordered, strict=True))
 
     def targeted(self, guard: m.Guard) -> list[m.Site]:
         """The sites a guard names: all of a kind, or one by id; id order, each once.
 
         The common `guard tps by risk` names one kind, whose list is already in id order.
         """
-        if len(guard.targets) == 1 and guard.targets[0] not in self.by_id:
-            return list(self.by_kind.get(guard.targets[0], ()))
+        if len(guard.targets) == 1 and guard.targets[0] in self.by_kind:
+            return list(self.by_kind[guard.targets[0]])  # (kinds and site ids share names)
         chosen: dict[str, m.Site] = {}
         for target in guard.targets:
             if target in self.by_id:
@@ -90,6 +100,8 @@ def form_posts(plan: m.Plan, phase: m.Phase, index: SiteIndex) -> tuple[list[Pos
                 )
     order = {d.name: i for i, d in enumerate(plan.districts)}
     posts.sort(key=lambda p: (order.get(p.district, len(order)), -p.rank, p.village, p.sites[0]))
+    if len(set(map(_ID, posts))) == len(posts):  # the usual case: no site guarded twice
+        return posts, unruled
     return [_unique(post, taken) for post in posts], unruled
 
 
@@ -97,40 +109,46 @@ def _risk_posts(
     guard: m.Guard, sites: list[m.Site], risks: dict[str, m.RiskClass], phase: str
 ) -> tuple[list[Post], list[Unruled]]:
     groups: dict[tuple[str, str, str, str], list[str]] = defaultdict(list)
-    for site in sites:
-        groups[(site.risk, site.kind, site.district, site.village)].append(site.id)
+    for key, site_id in zip(map(_GROUP, sites), map(_ID, sites), strict=True):
+        groups[key].append(site_id)
     posts: list[Post] = []
-    append = posts.append
+    append, new = posts.append, tuple.__new__
     unruled: dict[tuple[str, str], int] = defaultdict(int)
     rules_of: dict[tuple[str, str], list[m.Rule]] = {}
-    need_of: dict[tuple[str, str, int], tuple[tuple[str, int], ...]] = {}
-    for (risk_name, kind, district, village), members in groups.items():
+    need_of: dict[tuple[str, str], dict[int, tuple[tuple[str, int], ...]]] = {}
+    for (risk_name, kind, district, village), group in groups.items():
         risk = risks[risk_name]
         rules = rules_of.get((risk_name, kind))
         if rules is None:
             rules = rules_of[(risk_name, kind)] = [r for r in risk.rules if r.kind == kind]
+            need_of[(risk_name, kind)] = {}  # the need of a post, by its number of sites
         if not rules:
-            unruled[(risk_name, kind)] += len(members)
+            unruled[(risk_name, kind)] += len(group)
             continue
         size = rules[0].per
+        needs = need_of[(risk_name, kind)]
+        members = tuple(group)
         for start in range(0, len(members), size):
-            chunk = tuple(members[start : start + size])
-            need = need_of.get((risk_name, kind, len(chunk)))
+            chunk = members[start : start + size]
+            need = needs.get(len(chunk))
             if need is None:
-                need = need_of[(risk_name, kind, len(chunk))] = post_need(rules, len(chunk))
-            # Positional: a national plan makes a post here some 300,000 times.
+                need = needs[len(chunk)] = post_need(rules, len(chunk))
+            # A tuple built directly: a national plan makes a post here some 300,000 times.
             append(
-                Post(
-                    f"{phase}/{chunk[0]}",
-                    phase,
-                    district,
-                    village,
-                    kind,
-                    risk_name,
-                    risk.rank,
-                    chunk,
-                    need,
-                    guard.span,
+                new(
+                    Post,
+                    (
+                        f"{phase}/{chunk[0]}",
+                        phase,
+                        district,
+                        village,
+                        kind,
+                        risk_name,
+                        risk.rank,
+                        chunk,
+                        need,
+                        guard.span,
+                    ),
                 )
             )
     missing = [Unruled(guard, risk, kind, count) for (risk, kind), count in unruled.items()]

@@ -69,6 +69,9 @@ class _Grid:
         for reserve in self.all:
             assert reserve.lat is not None and reserve.lon is not None
             self.cells[_cell(reserve.lat, reserve.lon)].append(reserve)
+        # The reserves near each cell, found once per cell (a national plan asks 22,000
+        # times, mostly from the same cells).
+        self.near: dict[tuple[int, int, int], list[Reserve]] = {}
 
     def nearest(self, lat: float, lon: float, within_km: float) -> tuple[float, Reserve] | None:
         """The nearest reserve; cells near the site first, every reserve if none is in range."""
@@ -77,12 +80,14 @@ class _Grid:
             + 1
         )
         row, col = _cell(lat, lon)
-        near = [
-            r
-            for dr in range(-reach, reach + 1)
-            for dc in range(-reach, reach + 1)
-            for r in self.cells.get((row + dr, col + dc), ())
-        ]
+        near = self.near.get((row, col, reach))
+        if near is None:
+            near = self.near[(row, col, reach)] = [
+                r
+                for dr in range(-reach, reach + 1)
+                for dc in range(-reach, reach + 1)
+                for r in self.cells.get((row + dr, col + dc), ())
+            ]
         best = _closest(lat, lon, near)
         if best is None or best[0] > within_km:
             best = _closest(lat, lon, self.all)
@@ -94,11 +99,19 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 
 def _closest(lat: float, lon: float, reserves: Sequence[Reserve]) -> tuple[float, Reserve] | None:
+    """The nearest reserve (ties by label). `great_circle_km`, step for step (so the same
+    figures), with the site's own terms worked out once."""
     best: tuple[float, Reserve] | None = None
+    radians, sin, cos = math.radians, math.sin, math.cos
+    p1 = radians(lat)
+    cos1 = cos(p1)
     for reserve in reserves:
         assert reserve.lat is not None and reserve.lon is not None
-        km = great_circle_km(lat, lon, reserve.lat, reserve.lon)
-        if best is None or (km, reserve.label) < (best[0], best[1].label):
+        p2 = radians(reserve.lat)
+        dl = radians(reserve.lon - lon)
+        h = sin((p2 - p1) / 2) ** 2 + cos1 * cos(p2) * sin(dl / 2) ** 2
+        km = 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
+        if best is None or km < best[0] or (km == best[0] and reserve.label < best[1].label):
             best = (km, reserve)
     return best
 
@@ -111,12 +124,14 @@ def check_reach(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Di
     sites = {s.id: s for s in plan.sites if s.risk in risks}
     late: dict[str, list[tuple[str, float, Reserve | None]]] = defaultdict(list)
     unverifiable: dict[str, list[str]] = defaultdict(list)
+    # Phases whose reserves stand in the same places share a grid and its answers.
+    grids: dict[tuple[Reserve, ...], tuple[_Grid, dict[str, tuple[float, Reserve] | None]]] = {}
     for deployment in deployments:
         guarded = {site for post in deployment.posts for site in post.sites if site in sites}
         if not guarded:
             continue
         reserves = reserves_in(plan, phases[deployment.phase], deployment)
-        grid = _Grid(reserves)
+        grid, answers = grids.setdefault(tuple(reserves), (_Grid(reserves), {}))
         for site_id in sorted(guarded):
             site = sites[site_id]
             risk = risks[site.risk]
@@ -127,7 +142,9 @@ def check_reach(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Di
                 unverifiable[site_id].append(deployment.phase)
             else:
                 within_km = risk.reserve_within / 60 * plan.info.speed_kmh / plan.info.detour
-                nearest = grid.nearest(site.lat, site.lon, within_km)
+                if site_id not in answers:
+                    answers[site_id] = grid.nearest(site.lat, site.lon, within_km)
+                nearest = answers[site_id]
                 assert nearest is not None
                 minutes = nearest[0] * plan.info.detour / plan.info.speed_kmh * 60
                 if minutes > risk.reserve_within:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import csv
 import math
+import re
+from operator import attrgetter, itemgetter
 
 from ttuplan import progress
 from ttuplan.diagnostics import codes
@@ -12,23 +15,30 @@ from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.tables import ID_PATTERN, Row, Table, check_reference, number_cell
 from ttuplan.source import SourceMap, Span
 
+_IDS = re.compile(r"(?:[a-z_][a-z0-9_]*\n)*")  # ID_PATTERN, for every id of a table at once
+_LINE = attrgetter("span.line")
 REQUIRED = ("id", "name", "kind", "district", "risk")
 OPTIONAL = ("village", "voters", "lat", "lon", "note")
 
 
-def load_site_table(
+def load_site_table(  # noqa: PLR0915 (one flat loop on purpose: it runs per row)
     path: str,
     text: str,
     symbols: Symbols,
     seen: dict[str, Span],
     sources: SourceMap,
     problems: list[Diagnostic],
+    *,
+    fast: bool = True,
 ) -> list[Site]:
     """The valid sites of one table; `seen` holds every site id so far, for duplicates.
 
     A row that passes every check cheaply (the common case, and most of a national table's
     time) becomes a Site at once; any other row goes through the slow path, which finds
-    and reports exactly what is wrong with it.
+    and reports exactly what is wrong with it. This loop runs once per row of a national
+    table (820,000), so it reads the csv module's rows itself, builds the tuples directly
+    (no NamedTuple `__new__` call) and checks the ids' spelling in one pass at the end.
+    `fast=False` sends every row down the slow path (the tests compare the two).
     """
     table = Table(path, text, sources, problems, REQUIRED, OPTIONAL)
     if not table.ok:
@@ -38,80 +48,121 @@ def load_site_table(
         kind: dict.fromkeys(names, 0) for kind, names in valid.items()
     }
     kinds, districts, risks = valid["kind"], valid["district"], valid["risk"]
-    kind_uses, district_uses, risk_uses = uses["kind"], uses["district"], uses["risk"]
     taken = symbols.names_of("site") | kinds  # the namespace site ids share
+    quick_kinds = kinds if fast else set()
     at = {column: index for index, column in enumerate(table.columns)}
     i_id, i_name, i_kind, i_district, i_risk = (at[c] for c in REQUIRED)
     i_village, i_voters, i_lat, i_lon, i_note = (at.get(c) for c in OPTIONAL)
-    fullmatch = ID_PATTERN.fullmatch
-    sites: list[Site] = []
+    columns, count, offset = table.columns, len(table.columns), table.header_line
     lines = text.count("\n") + 1
-    for line, raw in table.records_of():
-        if not line & 0xFFFF:  # every 65,536 lines: a national table has 820,000
-            progress.stage(None, line / lines)
-        site_id, kind = raw[i_id].strip(), raw[i_kind]
-        district, risk = raw[i_district], raw[i_risk]
-        fast = (
-            kind in kinds
-            and district in districts
-            and risk in risks
-            and site_id not in seen
-            and site_id not in taken
-            and fullmatch(site_id) is not None
-        )
-        voters: int | None = None
-        lat: float | None = None
-        lon: float | None = None
-        if fast:
-            try:  # int() and float() allow spaces; a cell of spaces only takes the slow path
-                if i_voters is not None and raw[i_voters]:
-                    voters = int(raw[i_voters])
-                    fast = voters >= 0
-                lat_text = raw[i_lat] if i_lat is not None else ""
-                lon_text = raw[i_lon] if i_lon is not None else ""
-                if lat_text or lon_text:
-                    lat, lon = float(lat_text), float(lon_text)
-                    fast = fast and -90 <= lat <= 90 and -180 <= lon <= 180
-            except ValueError:
-                fast = False
-        if not fast:
-            site = _slow_row(
-                table,
-                Row(line, dict(zip(table.columns, raw, strict=True)), raw),
-                symbols,
-                seen,
-                valid,
-                uses,
-            )
+    sites: list[Site] = []
+    quick: list[Site] = []
+    append, new = quick.append, tuple.__new__
+    reader = csv.reader(table.stream)
+    line = offset
+    try:
+        for raw in reader:
+            line = reader.line_num + offset
+            if len(raw) != count:
+                table.irregular(raw, line)
+                continue
+            if not line & 0xFFFF:  # every 65,536 lines
+                progress.stage(None, line / lines)
+            site_id, kind = raw[i_id].strip(), raw[i_kind]
+            district, risk = raw[i_district], raw[i_risk]
+            if (
+                kind in quick_kinds
+                and district in districts
+                and risk in risks
+                and site_id not in seen
+                and site_id not in taken
+            ):
+                try:  # int() and float() allow spaces; a cell of only spaces goes slow
+                    voters = None
+                    if i_voters is not None and raw[i_voters]:
+                        voters = int(raw[i_voters])
+                        if voters < 0:
+                            raise ValueError
+                    lat = lon = None
+                    lat_text = raw[i_lat] if i_lat is not None else ""
+                    lon_text = raw[i_lon] if i_lon is not None else ""
+                    if lat_text or lon_text:
+                        lat, lon = float(lat_text), float(lon_text)
+                        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                            raise ValueError
+                except ValueError:
+                    pass
+                else:
+                    span = new(Span, (path, line, 1, line, sum(map(len, raw)) + count))
+                    seen[site_id] = span
+                    append(
+                        new(
+                            Site,
+                            (
+                                site_id,
+                                raw[i_name],
+                                kind,
+                                district,
+                                risk,
+                                raw[i_village] if i_village is not None else "",
+                                voters,
+                                lat,
+                                lon,
+                                raw[i_note] if i_note is not None else "",
+                                span,
+                            ),
+                        )
+                    )
+                    continue
+            table.records += 1
+            table.last_line = line
+            row = Row(line, dict(zip(columns, raw, strict=True)), raw)
+            site = _slow_row(table, row, symbols, seen, valid, uses)
             if site is not None:
                 sites.append(site)
-            continue
-        kind_uses[kind] += 1
-        district_uses[district] += 1
-        risk_uses[risk] += 1
-        span = Span(path, line, 1, line, sum(map(len, raw)) + len(raw))
-        seen[site_id] = span
-        sites.append(
-            Site(  # positional: this line runs once per row of a national table
-                site_id,
-                raw[i_name],
-                kind,
-                district,
-                risk,
-                raw[i_village] if i_village is not None else "",
-                voters,
-                lat,
-                lon,
-                raw[i_note] if i_note is not None else "",
-                span,
-            )
-        )
-    for kind, counts in uses.items():
-        for name, count in counts.items():
-            if count:
-                symbols.add_uses(kind, name, count)
+    except csv.Error as error:
+        table.unreadable(line + 1, error)
+    table.records += len(quick)
+    table.last_line = max(table.last_line, quick[-1].span.line if quick else 0)
+    return _wrap_up(table, sites, quick, symbols, seen, uses)
+
+
+def _wrap_up(
+    table: Table,
+    sites: list[Site],
+    fast: list[Site],
+    symbols: Symbols,
+    seen: dict[str, Span],
+    uses: dict[str, dict[str, int]],
+) -> list[Site]:
+    """Both paths' sites in table order, the names rows refer to marked used (as the
+    slow path does, a row rejected for its id still uses them), the table finished."""
+    for kind, index in (("kind", 2), ("district", 3), ("risk", 4)):
+        for name in {*map(itemgetter(index), fast), *(n for n, c in uses[kind].items() if c)}:
+            symbols.add_uses(kind, name)
+    if not sites:  # the usual case: every row took the fast path, in table order
+        sites = _spelled_ids(table, fast, symbols, seen)
+    else:
+        sites.extend(_spelled_ids(table, fast, symbols, seen))
+        sites.sort(key=_LINE)
     table.finish()
     return sites
+
+
+def _spelled_ids(
+    table: Table, sites: list[Site], symbols: Symbols, seen: dict[str, Span]
+) -> list[Site]:
+    """The sites whose id is snake_case; the others reported, as the slow path would."""
+    if _IDS.fullmatch("\n".join(map(itemgetter(0), sites)) + "\n") is not None:
+        return sites
+    good = []
+    for site in sites:
+        if ID_PATTERN.fullmatch(site.id):
+            good.append(site)
+        else:
+            del seen[site.id]
+            _check_id(table, site.span.line, site.id, symbols, seen)
+    return good
 
 
 def _slow_row(

@@ -137,26 +137,34 @@ class Table:
         try:
             for raw in reader:
                 line = reader.line_num + offset
-                if raw and raw != [""]:
-                    self.records += 1
-                    self.last_line = line
                 if len(raw) != count:
-                    if not raw or raw == [""] or (raw[0].startswith("#") and len(raw) <= count):
-                        continue
-                    self.report(
-                        codes.MALFORMED_ROW,
-                        line,
-                        None,
-                        message=f"this row has {len(raw)} cells; the header has {count}",
-                        label=f"{len(raw)} cells",
-                        help='quote cells that contain commas: "Kantor Camat, Lama"',
-                    )
+                    self.irregular(raw, line)
                     continue
+                self.records += 1
+                self.last_line = line
                 yield line, raw
         except csv.Error as error:  # the rest of the table cannot be read: say where it stops
-            self._unreadable(line + 1, error)
+            self.unreadable(line + 1, error)
 
-    def _unreadable(self, line: int, error: csv.Error) -> None:
+    def irregular(self, raw: list[str], line: int) -> None:
+        """A record whose cells do not match the header: blank, a comment, or malformed."""
+        if not raw or raw == [""]:
+            return
+        self.records += 1
+        self.last_line = line
+        if raw[0].startswith("#") and len(raw) <= len(self.columns):
+            return
+        self.report(
+            codes.MALFORMED_ROW,
+            line,
+            None,
+            message=f"this row has {len(raw)} cells; the header has {len(self.columns)}",
+            label=f"{len(raw)} cells",
+            help='quote cells that contain commas: "Kantor Camat, Lama"',
+        )
+
+    def unreadable(self, line: int, error: csv.Error) -> None:
+        """The csv module gave up at `line`: report it; the rest of the table is not read."""
         self.records += 1
         self.last_line = line
         if "field limit" in str(error):
