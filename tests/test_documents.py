@@ -124,10 +124,10 @@ def xlsx_cells(data: bytes) -> dict[str, list[str]]:
     """Every sheet's text cells, in order (shared strings and inline strings)."""
     archive = zipfile.ZipFile(io.BytesIO(data))
     ns = {"m": "http://schemas.openxmlformats.org/spreadsheetml/2006/main"}
-    shared = [
-        si.findtext(".//m:t", "", ns) or ""
-        for si in ElementTree.fromstring(archive.read("xl/sharedStrings.xml")).findall("m:si", ns)
-    ]
+    shared = []
+    if "xl/sharedStrings.xml" in archive.namelist():  # none when streamed: strings inline
+        strings = ElementTree.fromstring(archive.read("xl/sharedStrings.xml"))
+        shared = [si.findtext(".//m:t", "", ns) or "" for si in strings.findall("m:si", ns)]
     workbook = ElementTree.fromstring(archive.read("xl/workbook.xml"))
     sheets = {}
     for index, sheet in enumerate(workbook.findall(".//m:sheet", ns), start=1):
@@ -136,6 +136,8 @@ def xlsx_cells(data: bytes) -> dict[str, list[str]]:
         cells = []
         for cell in root.iter(f"{{{ns['m']}}}c"):
             value = cell.findtext("m:v", "", ns)
+            if cell.get("t") == "inlineStr":
+                value = cell.findtext("m:is/m:t", "", ns)
             cells.append(shared[int(value)] if cell.get("t") == "s" else value)
         sheets[sheet.get("name", "")] = cells
     return sheets
@@ -314,3 +316,37 @@ def test_a_cell_the_workbook_refuses_stops_the_build(
     assert result.exit_code == 2
     assert "cannot write rosters.xlsx: a cell outside the sheet" in result.stderr
     assert not (tmp_path / "out" / "rosters.xlsx").exists()
+
+
+def test_a_large_workbook_is_streamed_with_the_same_cells(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """From LARGE places the workbook is written row by row (constant memory, strings
+    inline); its cells are those of the in-memory one, and it is reproducible too."""
+    from ttuplan.render import xlsx
+
+    assert build(DOCUMENTS, tmp_path / "small", "--formats", "xlsx").exit_code == 0
+    monkeypatch.setattr(xlsx, "LARGE", 1)
+    assert build(DOCUMENTS, tmp_path / "large", "--formats", "xlsx").exit_code == 0
+    assert build(DOCUMENTS, tmp_path / "again", "--formats", "xlsx").exit_code == 0
+    small = (tmp_path / "small" / "rosters.xlsx").read_bytes()
+    large = (tmp_path / "large" / "rosters.xlsx").read_bytes()
+    assert large != small  # really the other mode
+    assert xlsx_cells(large) == xlsx_cells(small)
+    assert (tmp_path / "again" / "rosters.xlsx").read_bytes() == large
+
+
+def test_a_template_failing_half_way_leaves_no_partial_file(tmp_path: Path) -> None:
+    """Documents are streamed into a staging folder: a template that fails after writing
+    part of its output leaves neither that part nor any other new file behind."""
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "rosters.csv.j2").write_text(
+        "{% for sheet in rosters.sheets %}{{ sheet.post.number }}\n{% endfor %}"
+        "{{ rosters.no_such_thing.at_all }}"
+    )
+    out = tmp_path / "out"
+    result = build(DOCUMENTS, out, "--templates", str(templates), "--formats", "csv,json")
+    assert result.exit_code == 2
+    assert "template problem" in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []

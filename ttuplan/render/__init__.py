@@ -3,15 +3,21 @@
 Outputs, each from a template in templates/ (`--templates DIR` overrides any of them):
 briefing.md, briefing.html, briefing.pdf (Typst), rosters.html, rosters.pdf (Typst),
 rosters.csv; rosters.xlsx is laid out by ttuplan.render.xlsx and plan.json is data.
-Everything is rendered in memory; nothing is written here.
+
+`render_documents` makes the views and returns a writer per file; `output.write_outputs`
+runs them into a staging folder, so a national plan's rosters (gigabytes of HTML) are
+streamed out as the templates produce them instead of being held in memory. A writer
+turns template, catalogue and workbook problems into BuildError.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 
 import jinja2
 
@@ -42,9 +48,12 @@ class BuildOptions:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
+Writer = Callable[[BinaryIO], None]  # writes one document into an open file
+
+
 @dataclass(frozen=True)
 class Documents:
-    files: dict[str, bytes]
+    files: dict[str, Writer]  # by file name, written in name order
     language: str
 
 
@@ -67,14 +76,31 @@ def render_documents(
         members = assign_members(plan, deployment)
         progress.stage("rosters", 0.1)
         rosters = rosters_view(plan, deployment, members, words, fingerprint)
-        files = _render(plan, deployment, briefing, rosters, words, folders, options, fingerprint)
     except CatalogueError as error:
         raise BuildError(str(error)) from error
-    except jinja2.TemplateError as error:
-        raise BuildError(_template_problem(error)) from error
-    except SheetError as error:
-        raise BuildError(f"cannot write rosters.xlsx: {error}") from error
-    return Documents(files=files, language=language)
+    files = _render(plan, deployment, briefing, rosters, words, folders, options, fingerprint)
+    names = sorted(files)
+    return Documents(
+        files={name: _guarded(name, files[name], names.index(name) / len(names)) for name in names},
+        language=language,
+    )
+
+
+def _guarded(name: str, write: Writer, done: float) -> Writer:
+    """The writer, reporting progress and turning a template's problems into BuildError."""
+
+    def guarded(out: BinaryIO) -> None:
+        progress.stage(name, 0.15 + 0.85 * done)
+        try:
+            write(out)
+        except CatalogueError as error:
+            raise BuildError(str(error)) from error
+        except jinja2.TemplateError as error:
+            raise BuildError(_template_problem(error)) from error
+        except SheetError as error:
+            raise BuildError(f"cannot write {name}: {error}") from error
+
+    return guarded
 
 
 def _render(
@@ -86,20 +112,30 @@ def _render(
     folders: list[Path],
     options: BuildOptions,
     fingerprint: str,
-) -> dict[str, bytes]:
+) -> dict[str, Writer]:
     wanted = set(options.formats)
     context = {"briefing": briefing, "rosters": rosters}
-    files: dict[str, bytes] = {}
+    files: dict[str, Writer] = {}
 
-    steps = sum(2 if kind in ("html", "pdf") else 1 for kind in wanted)
-    step = 0
+    def text(kind: str, template: str) -> Writer:
+        """A template streamed into the file, as UTF-8, chunk by chunk."""
 
-    def text(kind: str, template: str) -> bytes:
-        nonlocal step
-        progress.stage(template.removesuffix(".j2"), 0.15 + 0.85 * step / steps)
-        step += 1
-        env = environment(kind, folders, words)
-        return env.get_template(template).render(**context).encode("utf-8")
+        def write(out: BinaryIO) -> None:
+            env = environment(kind, folders, words)
+            stream = io.TextIOWrapper(out, encoding="utf-8", newline="")
+            stream.writelines(env.get_template(template).generate(**context))
+            stream.flush()
+            stream.detach()
+
+        return write
+
+    def pdf(template: str) -> Writer:
+        def write(out: BinaryIO) -> None:
+            source = io.BytesIO()
+            text("typ", template)(source)
+            out.write(_pdf(source.getvalue(), folders, _document_time(plan)))
+
+        return write
 
     if "md" in wanted:
         files["briefing.md"] = text("md", "briefing.md.j2")
@@ -107,18 +143,14 @@ def _render(
         files["briefing.html"] = text("html", "briefing.html.j2")
         files["rosters.html"] = text("html", "rosters.html.j2")
     if "pdf" in wanted:
-        moment = _document_time(plan)
-        files["briefing.pdf"] = _pdf(text("typ", "briefing.typ.j2"), folders, moment)
-        files["rosters.pdf"] = _pdf(text("typ", "rosters.typ.j2"), folders, moment)
+        files["briefing.pdf"] = pdf("briefing.typ.j2")
+        files["rosters.pdf"] = pdf("rosters.typ.j2")
     if "csv" in wanted:
         files["rosters.csv"] = text("csv", "rosters.csv.j2")
     if "xlsx" in wanted:
-        progress.stage("rosters.xlsx", 0.15 + 0.85 * step / steps)
-        step += 1
-        files["rosters.xlsx"] = workbook(rosters, briefing, words)
+        files["rosters.xlsx"] = lambda out: workbook(rosters, briefing, words, out)
     if "json" in wanted:
-        progress.stage("plan.json", 0.15 + 0.85 * step / steps)
-        files["plan.json"] = plan_json(plan, deployment, fingerprint, __version__)
+        files["plan.json"] = lambda out: plan_json(plan, deployment, fingerprint, __version__, out)
     return files
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 
@@ -69,6 +70,16 @@ class Labels:
 
     def command(self, name: str) -> str:
         return self.command_labels.get(name, name)
+
+    @functools.cached_property
+    def force_ranks(self) -> defaultdict[str, int]:
+        """Forces in roster order: those that escalate first, each in the plan's order."""
+        forces = [f.name for f in self.plan.forces]
+        escalating = {u.force for u in self.plan.units if u.final or u.escalations}
+        ranks: defaultdict[str, int] = defaultdict(lambda: 2 * len(forces))
+        for rank, force in enumerate(forces):
+            ranks[force] = rank if force in escalating else rank + len(forces)
+        return ranks
 
     def district(self, name: str) -> str:
         district = self.districts.get(name)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import io
 import json
 from fractions import Fraction
-from typing import Any
+from typing import Any, BinaryIO
 
 from ttuplan.deployment import Deployment
 from ttuplan.model import Plan
@@ -37,7 +38,10 @@ def to_data(value: Any) -> Any:
     return value
 
 
-def plan_json(plan: Plan, deployment: Deployment, fingerprint: str, version: str) -> bytes:
+def plan_json(
+    plan: Plan, deployment: Deployment, fingerprint: str, version: str, out: BinaryIO
+) -> None:
+    """Write plan.json into `out`, streamed (a national plan's is half a gigabyte)."""
     document = {
         "schema_version": SCHEMA_VERSION,
         "generator": f"ttuplan {version}",
@@ -45,4 +49,8 @@ def plan_json(plan: Plan, deployment: Deployment, fingerprint: str, version: str
         "plan": to_data(plan),
         "deployment": to_data(deployment),
     }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    stream = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    json.dump(document, stream, ensure_ascii=False, indent=1)
+    stream.write("\n")
+    stream.flush()
+    stream.detach()

@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ttuplan import model as m
-from ttuplan.deployment import Deployment
+from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.render.common import (
     Hop,
     Labels,
@@ -158,6 +158,7 @@ def rosters_view(
                 )
         for unit, entries in lines.items():
             unit_lines[unit].append((phase.label, entries))
+    by_district = {d.phase: _district_totals(d) for d in deployment.phases}
     return Rosters(
         title=plan.info.label,
         classification=plan.info.classification,
@@ -170,7 +171,9 @@ def rosters_view(
         units=tuple(
             _unit_list(labels, u, unit_lines[u.name]) for u in plan.units if unit_lines.get(u.name)
         ),
-        rayons=tuple(_rayon_list(labels, r, deployment, members, words) for r in plan.rayons),
+        rayons=tuple(
+            _rayon_list(labels, r, deployment, members, words, by_district) for r in plan.rayons
+        ),
         total_people=tuple(totals.items()),
     )
 
@@ -183,11 +186,7 @@ def _where(view: PostView) -> str:
 
 def force_order(labels: Labels, unit: str) -> int:
     """Escalating forces first, in the plan's order of forces."""
-    forces = [f.name for f in labels.plan.forces]
-    escalating = {u.force for u in labels.plan.units if u.final or u.escalations}
-    force = labels.units[unit].force
-    rank = forces.index(force) if force in forces else len(forces)
-    return rank if force in escalating else rank + len(forces)
+    return labels.force_ranks[labels.units[unit].force]
 
 
 def _place(number: int, member: Member, labels: Labels, words: Words) -> Place:
@@ -217,23 +216,37 @@ def _unit_list(labels: Labels, unit: m.Unit, phases: list[tuple[str, list[UnitLi
     )
 
 
+def _district_totals(deployment: PhaseDeployment) -> tuple[dict[str, int], dict[str, int]]:
+    """Posts and people posted per district in a phase (once, not once per rayon)."""
+    district_of = {p.id: p.district for p in deployment.posts}
+    posts: dict[str, int] = defaultdict(int)
+    people: dict[str, int] = defaultdict(int)
+    for post in deployment.posts:
+        posts[post.district] += 1
+    for assignment in deployment.assignments:
+        people[district_of[assignment.post]] += assignment.people
+    return posts, people
+
+
 def _rayon_list(
-    labels: Labels, rayon: m.Rayon, deployment: Deployment, members: Members, words: Words
+    labels: Labels,
+    rayon: m.Rayon,
+    deployment: Deployment,
+    members: Members,
+    words: Words,
+    by_district: dict[str, tuple[dict[str, int], dict[str, int]]],
 ) -> RayonList:
-    mine = set(rayon.districts)
     rows = []
-    for phase, phase_deployment in deployment_phases(labels, deployment):
+    for phase, _ in deployment_phases(labels, deployment):
         held = members.in_reserve(phase.name, rayon.name)
-        posts = [p for p in phase_deployment.posts if p.district in mine]
-        ids = {p.id for p in posts}
-        people = sum(a.people for a in phase_deployment.assignments if a.post in ids)
+        posts, people = by_district[phase.name]
         rows.append(
             (
                 phase.label,
                 len(held),
                 tuple(member_name(x, labels, words) for x in held),
-                len(posts),
-                people,
+                sum(posts.get(d, 0) for d in set(rayon.districts)),
+                sum(people.get(d, 0) for d in set(rayon.districts)),
             )
         )
     return RayonList(
