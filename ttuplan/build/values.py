@@ -6,6 +6,7 @@ Each function returns the value, or None with a diagnostic that says how to writ
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 
 from ttuplan.diagnostics import codes
@@ -173,8 +174,15 @@ def coordinate(
     return float(number)
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def _snake(text: str) -> bool:
+    """Is the name snake_case? (Remembered: a national plan names 180,000 things, mostly
+    the same few thousand units and districts again and again.)"""
+    return _NAME.fullmatch(text) is not None
+
+
 def check_name(text: str, span: Span, problems: list[Diagnostic]) -> None:
-    if _NAME.fullmatch(text) is None:
+    if not _snake(text):
         suggestion = re.sub(r"[^a-z0-9_]", "_", text.lower())
         if suggestion[0].isdigit():
             suggestion = "_" + suggestion

@@ -8,6 +8,7 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
+from itertools import chain
 
 from ttuplan import model as m
 from ttuplan.check.timeline import available
@@ -127,7 +128,9 @@ def check_reach(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Di
     # Phases whose reserves stand in the same places share a grid and its answers.
     grids: dict[tuple[Reserve, ...], tuple[_Grid, dict[str, tuple[float, Reserve] | None]]] = {}
     for deployment in deployments:
-        guarded = {site for post in deployment.posts for site in post.sites if site in sites}
+        # Posts of the classes that need a reserve near, and fixed guards (of any site).
+        posts = (p.sites for p in deployment.posts if p.risk in risks or p.risk is None)
+        guarded = {site for site in chain.from_iterable(posts) if site in sites}
         if not guarded:
             continue
         reserves = reserves_in(plan, phases[deployment.phase], deployment)

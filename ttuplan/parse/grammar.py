@@ -19,7 +19,7 @@ def lark_parser() -> Lark:
         GRAMMAR_FILE.read_text(encoding="utf-8"),
         parser="lalr",
         lexer="basic",
-        propagate_positions=True,
+        propagate_positions=False,  # the builder works positions out itself, faster
         maybe_placeholders=False,
         # Lark keeps the built LALR tables in the temporary folder, keyed by a hash of the
         # grammar, options and Lark version: later runs load them instead of building.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from operator import itemgetter
 from typing import TypeVar
 
 from ttuplan import model as m
@@ -92,7 +93,7 @@ def resolve(entry: str) -> Resolved:
     progress.stage("assembling the plan", 0.95)
 
     assembler = Assembler(
-        symbols=symbols, problems=problems, table_sites={site.id for site in table_sites}
+        symbols=symbols, problems=problems, table_sites=set(map(itemgetter(0), table_sites))
     )
     plan = _assemble(declarations, plans[0], assembler, table_sites, people, sources)
     problems.extend(symbols.unused())
