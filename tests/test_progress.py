@@ -162,3 +162,29 @@ def test_on_a_real_terminal_a_long_run_shows_the_bar_and_erases_it() -> None:
     assert b"no problems" in done.stdout  # the report itself is untouched on stdout
     assert b"] " in drawn and b"%" in drawn
     assert drawn.endswith(b"\r\x1b[K")
+
+
+def test_a_build_reports_every_document_and_never_goes_back(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    bar = progress.Bar(Terminal(), delay=0.0, clock=Clock(), columns=200)
+    seen: list[tuple[str, float]] = []
+    original = bar.stage
+
+    def record(label: str | None, within: float = 0.0) -> None:
+        original(label, within)
+        seen.append((bar.label, bar.done))
+
+    bar.stage = record  # type: ignore[method-assign]
+    monkeypatch.setattr(progress.Bar, "for_stderr", classmethod(lambda cls, s, q: bar))
+    result = CliRunner().invoke(
+        main, ["build", str(SAMPLE), "-o", str(tmp_path), "--formats", "md,csv,xlsx,json"]
+    )
+    assert result.exit_code == 0
+    labels = [label for label, _ in seen]
+    for name in ("briefing.md", "plan.json", "rosters.csv", "rosters.xlsx"):
+        assert name in labels
+    assert labels.index("escalation chains") < labels.index("rosters") < labels.index("plan.json")
+    fractions = [done for _, done in seen]
+    assert fractions == sorted(fractions)
+    assert labels[-1] == "rosters.xlsx" and fractions[-1] > 0.2  # the last, in name order

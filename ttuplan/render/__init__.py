@@ -72,27 +72,34 @@ def render_documents(
         words = Words.load(language, folders)
         progress.stage("briefing")
         briefing = briefing_view(plan, deployment, diagnostics, words, fingerprint)
-        progress.stage("rosters: members", 0.05)
+        progress.stage("rosters: members", 0.3)
         members = assign_members(plan, deployment)
-        progress.stage("rosters", 0.1)
+        progress.stage("rosters", 0.6)
         rosters = rosters_view(plan, deployment, members, words, fingerprint)
     except CatalogueError as error:
         raise BuildError(str(error)) from error
     files = _render(plan, deployment, briefing, rosters, words, folders, options, fingerprint)
-    names = sorted(files)
-    return Documents(
-        files={name: _guarded(name, files[name], names.index(name) / len(names)) for name in names},
-        language=language,
-    )
+    # Progress while writing: each file's share of the time, as measured on large plans.
+    weights = {name: _WEIGHTS.get(name, 1) for name in sorted(files)}
+    total, done, guarded = sum(weights.values()), 0, {}
+    for name, weight in weights.items():
+        guarded[name] = _guarded(name, files[name], done / total, (done + weight) / total)
+        done += weight
+    return Documents(files=guarded, language=language)
 
 
-def _guarded(name: str, write: Writer, done: float) -> Writer:
+_WEIGHTS = {"rosters.xlsx": 16, "rosters.pdf": 16, "rosters.html": 6, "rosters.csv": 3}
+_WEIGHTS |= {"plan.json": 3, "briefing.pdf": 2}
+
+
+def _guarded(name: str, write: Writer, start: float, end: float) -> Writer:
     """The writer, reporting progress and turning a template's problems into BuildError."""
 
     def guarded(out: BinaryIO) -> None:
-        progress.stage(name, 0.15 + 0.85 * done)
         try:
-            write(out)
+            with progress.part(start, end):
+                progress.stage(name)
+                write(out)
         except CatalogueError as error:
             raise BuildError(str(error)) from error
         except jinja2.TemplateError as error:

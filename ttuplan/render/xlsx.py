@@ -15,6 +15,7 @@ from typing import Any, BinaryIO
 
 import xlsxwriter
 
+from ttuplan import progress
 from ttuplan.render.briefing import Briefing
 from ttuplan.render.escape import spreadsheet_text
 from ttuplan.render.rosters import Rosters
@@ -252,10 +253,15 @@ def _posts(
         return 1
 
     pages = _Pages(book, names, words("sheet_posts"), start)
+    places = max(sum(len(sheet.members or ()) for sheet in rosters.sheets), 1)
+    written = 0
     for sheet_view in rosters.sheets:
         post = sheet_view.post
         sites = ", ".join(label for _, label in post.sites)
         for place in sheet_view.members or ():
+            written += 1
+            if not written & 0xFFFF:  # every 65,536 rows; the list is most of the workbook
+                progress.stage(None, 0.8 * written / places)
             sheet, row = pages.next_row()
             _row(
                 sheet,
