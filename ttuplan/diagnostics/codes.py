@@ -432,8 +432,8 @@ TOO_MANY_BAD_ROWS = _code(
     E,
     "a table has more bad rows than are listed",
     """
-    A table has so many bad rows that only the first ones are listed one by one; this
-    diagnostic counts the rest. Usually the whole file has one cause (a wrong separator,
+    A table has so many bad rows that only the first 40 are listed one by one; this
+    diagnostic counts the rest (and fits within the text report's 50). Usually the whole file has one cause (a wrong separator,
     an export in another layout): fix that and check again.
     """,
 )

@@ -18,7 +18,8 @@ from ttuplan.diagnostics.model import Code, Diagnostic, Label
 from ttuplan.resolve.names import Symbols, suggest
 from ttuplan.source import SourceMap, Span
 
-MAX_ROW_PROBLEMS = 50
+# Fewer than the text report's 50, so that the closing "... and N more bad rows" shows.
+MAX_ROW_PROBLEMS = 40
 ID_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
 
 
