@@ -433,8 +433,9 @@ TOO_MANY_BAD_ROWS = _code(
     "a table has more bad rows than are listed",
     """
     A table has so many bad rows that only the first 40 are listed one by one; this
-    diagnostic counts the rest (and fits within the text report's 50). Usually the whole file has one cause (a wrong separator,
-    an export in another layout): fix that and check again.
+    diagnostic counts the rest (and still fits within the text report's 50). Usually
+    the whole file has one cause (a wrong separator, an export in another layout): fix
+    that and check again.
     """,
 )
 
