@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -44,6 +45,34 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 )
 def test_exit_codes(plan: Path, flags: tuple[str, ...], code: int) -> None:
     assert run("check", str(plan), *flags)[0] == code
+
+
+SAMPLE = REPO / "plans" / "ttu-pemilu-2024"
+
+
+@pytest.mark.parametrize("name", ["districts.ttup", "units.ttup"])
+def test_a_file_a_plan_includes_is_checked_through_that_plan(name: str) -> None:
+    """An editor checks the file being edited; the file alone has no `plan` block."""
+    status, out, _ = run("check", str(SAMPLE / name))
+    assert status == 0
+    assert out.startswith(f"{SAMPLE / 'plan.ttup'}: no problems")
+
+
+def test_files_of_one_plan_check_it_once() -> None:
+    status, out, _ = run(
+        "check", str(SAMPLE / "units.ttup"), str(SAMPLE / "districts.ttup"), str(SAMPLE)
+    )
+    assert status == 0
+    assert out.count("no problems") == 1
+
+
+def test_a_file_the_plan_does_not_include_is_checked_alone(tmp_path: Path) -> None:
+    shutil.copytree(MINIMAL, tmp_path, dirs_exist_ok=True)
+    (tmp_path / "stray.ttup").write_text('force polri "Polri"\n')
+    status, out, _ = run("check", str(tmp_path / "stray.ttup"))
+    assert status == 1
+    assert "error[TP206]: `" in out and "stray.ttup` has no `plan` block" in out
+    assert "checked through that plan" in out
 
 
 def test_usage_errors_exit_2_with_a_message() -> None:

@@ -47,7 +47,10 @@ class CheckResult:
 
 
 def find_entry(path: str) -> str:
-    """The plan file for `path`: the file itself, or `plan.ttup` (or the only .ttup) in a folder."""
+    """The plan file for `path`: in a folder, its `plan.ttup` (or its only .ttup file); for
+    a file, the file itself, unless it is part of a plan, included by the `plan.ttup` of
+    its folder or of a folder above: then that plan (an editor or a reviewer checks the
+    file they changed, and gets the plan it belongs to)."""
     if os.path.isdir(path):
         entry = os.path.join(path, ENTRY_NAME)
         if os.path.isfile(entry):
@@ -61,7 +64,26 @@ def find_entry(path: str) -> str:
         raise PlanNotFound(f"no such file or folder: {path}")
     if not os.path.isfile(path):
         raise PlanNotFound(f"not a file: {path}")
-    return path
+    return _including_plan(path) or path
+
+
+def _including_plan(path: str) -> str | None:
+    """The nearest `plan.ttup` at or above the file's folder, if it includes the file."""
+    if os.path.basename(path) == ENTRY_NAME:
+        return None
+    from ttuplan.resolve.files import included_files
+
+    folder = os.path.dirname(os.path.abspath(path))
+    while True:
+        candidate = os.path.join(folder, ENTRY_NAME)
+        if os.path.isfile(candidate):
+            if os.path.realpath(path) not in included_files(candidate):
+                return None
+            return os.path.relpath(candidate) if not os.path.isabs(path) else candidate
+        parent = os.path.dirname(folder)
+        if parent == folder:
+            return None
+        folder = parent
 
 
 def find_plans(path: str) -> list[str]:

@@ -86,7 +86,8 @@ def check(
     """Check each PLAN and report its problems.
 
     A PLAN is a .ttup file, a folder with plan.ttup, or a folder whose plans (every
-    plan.ttup below it) are all checked.
+    plan.ttup below it) are all checked. A file that a plan includes is checked through
+    that plan.
     """
     from ttuplan.api import CheckResult, PlanNotFound, check_plan, find_plans
 
@@ -95,7 +96,7 @@ def check(
     entries: list[str] = []
     for path in plans:
         try:
-            entries.extend(find_plans(path))
+            entries.extend(e for e in find_plans(path) if e not in entries)
         except PlanNotFound as error:
             click.echo(f"ttuplan: error: {error}", err=True)
             exit_code = EXIT_USAGE

@@ -52,6 +52,10 @@ def resolve(entry: str) -> Resolved:
                 message=f"`{entry}` has no `plan` block",
                 span=Span(entry, 1, 1, 1, 2),
                 label="the plan starts here",
+                notes=(
+                    "a file that a plan includes is checked through that plan: give the "
+                    "plan's folder or its plan.ttup",
+                ),
                 help='start the file with `plan NAME "Title" { authority "..." }`',
             )
         )

@@ -145,6 +145,13 @@ class LoadedFiles:
     syntax_failed: bool = False
 
 
+def included_files(entry: str) -> set[str]:
+    """Real paths of `entry` and of every file it includes, however deep."""
+    sources = SourceMap()
+    load_modules(entry, PlanFolder.of(entry), sources)
+    return {os.path.realpath(path) for path in sources.paths()}
+
+
 def load_modules(entry: str, folder: PlanFolder, sources: SourceMap) -> LoadedFiles:
     """Parse and build the entry file and, depth-first, every file it includes.
 
