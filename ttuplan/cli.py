@@ -5,8 +5,9 @@ from __future__ import annotations
 import gc
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import click
 
@@ -14,6 +15,7 @@ from ttuplan import __version__, progress
 from ttuplan.diagnostics import codes
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+F = TypeVar("F", bound=Callable[..., Any])
 FORMATS = ("text", "json", "sarif", "github")
 DOCUMENT_FORMATS = ("md", "html", "pdf", "csv", "xlsx", "json")
 
@@ -36,6 +38,25 @@ def main() -> None:
 
     Exit codes: 0 clean, 1 problems found (warnings too with --strict), 2 usage or I/O error.
     """
+
+
+def _color_option(help: str) -> Callable[[F], F]:
+    return click.option(
+        "--color",
+        type=click.Choice(["auto", "always", "never"]),
+        default="auto",
+        show_default=True,
+        help=help,
+    )
+
+
+def _quiet_option(also: str) -> Callable[[F], F]:
+    return click.option(
+        "-q",
+        "--quiet",
+        is_flag=True,
+        help=f"No progress bar (shown on a terminal for long runs), {also}.",
+    )
 
 
 @main.command()
@@ -61,19 +82,8 @@ def main() -> None:
     show_default=True,
     help="Show at most this many diagnostics per plan (text format).",
 )
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour the text report (never when NO_COLOR is set).",
-)
-@click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="No progress bar (shown on a terminal for long runs), nor a line for a clean plan.",
-)
+@_color_option("Colour the text report (never when NO_COLOR is set).")
+@_quiet_option("nor a line for a clean plan")
 def check(
     plans: tuple[str, ...],
     output: str,
@@ -209,19 +219,8 @@ def explain(code: str | None) -> None:
     show_default=True,
     help="Which documents to write, comma-separated.",
 )
-@click.option(
-    "--color",
-    type=click.Choice(["auto", "always", "never"]),
-    default="auto",
-    show_default=True,
-    help="Colour diagnostics (never when NO_COLOR is set).",
-)
-@click.option(
-    "-q",
-    "--quiet",
-    is_flag=True,
-    help="No progress bar (shown on a terminal for long runs), nor the files written.",
-)
+@_color_option("Colour diagnostics (never when NO_COLOR is set).")
+@_quiet_option("nor the files written")
 def build(
     plan: str,
     out: Path,

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import bisect
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -19,10 +18,6 @@ class Span(NamedTuple):
     column: int
     end_line: int
     end_column: int
-
-    @classmethod
-    def point(cls, file: str, line: int, column: int, width: int = 1) -> Span:
-        return cls(file, line, column, line, column + max(width, 1))
 
     def through(self, other: Span) -> Span:
         """The span from the start of this one to the end of `other` (same file)."""
@@ -51,15 +46,6 @@ class SourceFile:
         start = starts[line - 1]
         end = self.text.find("\n", start)
         return self.text[start : None if end < 0 else end].rstrip("\r")
-
-    def line_count(self) -> int:
-        return len(self._line_starts())
-
-    def position(self, offset: int) -> tuple[int, int]:
-        """The 1-based (line, column) of a character offset."""
-        starts = self._line_starts()
-        index = bisect.bisect_right(starts, offset) - 1
-        return index + 1, offset - starts[index] + 1
 
     def _line_starts(self) -> list[int]:
         if not self._starts:

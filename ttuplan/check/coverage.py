@@ -223,13 +223,13 @@ def overcommitted(plan: m.Plan, phases: Sequence[PhaseDeployment]) -> list[Diagn
 
 
 def no_rules(found: list[Unruled]) -> list[Diagnostic]:
-    seen: dict[tuple[int, str, str], int] = {}
+    seen: set[tuple[int, str, str]] = set()
     problems = []
     for item in found:
         key = (id(item.guard), item.risk, item.kind)
         if key in seen:
             continue
-        seen[key] = item.sites
+        seen.add(key)
         problems.append(
             Diagnostic(
                 code=codes.NO_STAFFING_RULE,

@@ -128,19 +128,17 @@ def _risk_posts(
     posts: list[Post] = []
     append, new = posts.append, tuple.__new__
     unruled: dict[tuple[str, str], int] = defaultdict(int)
-    rules_of: dict[tuple[str, str], list[m.Rule]] = {}
-    need_of: dict[tuple[str, str], dict[int, tuple[tuple[str, int], ...]]] = {}
+    # Per class and kind: its rules, and the need of a post by its number of sites.
+    known: dict[tuple[str, str], tuple[list[m.Rule], dict[int, tuple[tuple[str, int], ...]]]] = {}
     for (risk_name, kind, district, village), group in groups.items():
         risk = risks[risk_name]
-        rules = rules_of.get((risk_name, kind))
-        if rules is None:
-            rules = rules_of[(risk_name, kind)] = [r for r in risk.rules if r.kind == kind]
-            need_of[(risk_name, kind)] = {}  # the need of a post, by its number of sites
+        if (risk_name, kind) not in known:
+            known[(risk_name, kind)] = ([r for r in risk.rules if r.kind == kind], {})
+        rules, needs = known[(risk_name, kind)]
         if not rules:
             unruled[(risk_name, kind)] += len(group)
             continue
         size = rules[0].per
-        needs = need_of[(risk_name, kind)]
         members = tuple(group)
         for start in range(0, len(members), size):
             chunk = members[start : start + size]
@@ -183,15 +181,4 @@ def _unique(post: Post, taken: dict[str, int]) -> Post:
     taken[post.id] = count + 1
     if not count:
         return post
-    return Post(
-        id=f"{post.id}/{count + 1}",
-        phase=post.phase,
-        district=post.district,
-        village=post.village,
-        kind=post.kind,
-        risk=post.risk,
-        rank=post.rank,
-        sites=post.sites,
-        need=post.need,
-        span=post.span,
-    )
+    return post._replace(id=f"{post.id}/{count + 1}")

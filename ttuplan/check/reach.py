@@ -21,13 +21,6 @@ EARTH_KM = 6371.0088
 CELL_DEGREES = 0.25
 
 
-def great_circle_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
-    p1, p2 = math.radians(lat1), math.radians(lat2)
-    dp, dl = p2 - p1, math.radians(lon2 - lon1)
-    h = math.sin(dp / 2) ** 2 + math.cos(p1) * math.cos(p2) * math.sin(dl / 2) ** 2
-    return 2 * EARTH_KM * math.asin(math.sqrt(min(1.0, h)))
-
-
 @dataclass(frozen=True, slots=True)
 class Reserve:
     """Where a reserve stands in a phase (no coordinates: lat/lon None)."""
@@ -100,8 +93,8 @@ def _cell(lat: float, lon: float) -> tuple[int, int]:
 
 
 def _closest(lat: float, lon: float, reserves: Sequence[Reserve]) -> tuple[float, Reserve] | None:
-    """The nearest reserve (ties by label). `great_circle_km`, step for step (so the same
-    figures), with the site's own terms worked out once."""
+    """The nearest reserve (ties by label) and its great-circle distance in km (haversine),
+    the site's own terms worked out once for all the reserves."""
     best: tuple[float, Reserve] | None = None
     radians, sin, cos = math.radians, math.sin, math.cos
     p1 = radians(lat)
@@ -134,7 +127,10 @@ def check_reach(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Di
         if not guarded:
             continue
         reserves = reserves_in(plan, phases[deployment.phase], deployment)
-        grid, answers = grids.setdefault(tuple(reserves), (_Grid(reserves), {}))
+        key = tuple(reserves)
+        if key not in grids:
+            grids[key] = (_Grid(reserves), {})
+        grid, answers = grids[key]
         for site_id in sorted(guarded):
             site = sites[site_id]
             risk = risks[site.risk]

@@ -88,8 +88,14 @@ def render_documents(
     return Documents(files=guarded, language=language)
 
 
-_WEIGHTS = {"rosters.xlsx": 16, "rosters.pdf": 16, "rosters.html": 6, "rosters.csv": 3}
-_WEIGHTS |= {"plan.json": 3, "briefing.pdf": 2}
+_WEIGHTS = {
+    "rosters.xlsx": 16,
+    "rosters.pdf": 16,
+    "rosters.html": 6,
+    "rosters.csv": 3,
+    "plan.json": 3,
+    "briefing.pdf": 2,
+}
 
 
 def _guarded(name: str, write: Writer, start: float, end: float) -> Writer:

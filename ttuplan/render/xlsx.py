@@ -70,7 +70,7 @@ def workbook(rosters: Rosters, briefing: Briefing, words: Words, out: BinaryIO) 
         formats,
         rosters,
     )
-    _posts(book, names, rosters, words, formats)
+    _posts(book, names, rosters, words, formats, places)
     for unit in rosters.units:
         _unit(book, names, unit, words, formats, rosters)
     book.close()
@@ -228,7 +228,12 @@ def _summary(sheet: Any, briefing: Briefing, words: Words, f: _Formats, rosters:
 
 
 def _posts(
-    book: xlsxwriter.Workbook, names: set[str], rosters: Rosters, words: Words, f: _Formats
+    book: xlsxwriter.Workbook,
+    names: set[str],
+    rosters: Rosters,
+    words: Words,
+    f: _Formats,
+    places: int,
 ) -> None:
     heads = [
         words("phase"),
@@ -253,7 +258,6 @@ def _posts(
         return 1
 
     pages = _Pages(book, names, words("sheet_posts"), start)
-    places = max(sum(len(sheet.members or ()) for sheet in rosters.sheets), 1)
     written = 0
     for sheet_view in rosters.sheets:
         post = sheet_view.post
