@@ -69,7 +69,6 @@ print(len(rows))
 sys.stdout.flush()
 os._exit(0)
 """
-SITES_TABLE = re.compile(r'^[ \t]*sites[ \t]+"((?:[^"\\\n]|\\.)*)"', re.MULTILINE)
 CHECK_SITES = re.compile(r"\((\d+) sites")
 KIB_PER_MAXRSS = 1 / 1024 if sys.platform == "darwin" else 1  # ru_maxrss: bytes on macOS
 
@@ -160,11 +159,20 @@ class PlanCase:
 
     @property
     def site_tables(self) -> list[Path]:
-        """Every `sites "..."` table the plan's .ttup files name, relative to each file."""
+        """Every `sites "..."` table the plan names, found as ttuplan finds them."""
+        from ttuplan.api import find_entry
+        from ttuplan.build import nodes
+        from ttuplan.resolve.files import PlanFolder, load_modules
+        from ttuplan.source import SourceMap
+
+        entry = find_entry(str(self.folder))
+        folder = PlanFolder.of(entry)
         tables: list[Path] = []
-        for ttup in sorted(self.folder.rglob("*.ttup")):
-            for match in SITES_TABLE.finditer(ttup.read_text(encoding="utf-8")):
-                tables.append((ttup.parent / match.group(1)).resolve())
+        for declaration in load_modules(entry, folder, SourceMap()).declarations:
+            if isinstance(declaration, nodes.FileReference) and declaration.keyword == "sites":
+                path, _ = folder.locate(declaration.path, declaration.span.file)
+                if path is not None:
+                    tables.append(Path(path).resolve())
         if not tables:
             raise SystemExit(f"bench: {self.folder} names no site table")
         return tables
