@@ -84,9 +84,9 @@ def test_a_bar_only_where_it_belongs(
     assert (progress.Bar.for_stderr(stream, quiet) is not None) is shown
 
 
-def test_the_pipeline_reports_its_stages_in_order() -> None:
-    stream, clock = Terminal(), Clock()
-    bar = progress.Bar(stream, delay=0.0, clock=clock, columns=200)
+def recording_bar() -> tuple[progress.Bar, list[tuple[str, float]]]:
+    """A bar that draws at once and records (label, fraction done) at every stage."""
+    bar = progress.Bar(Terminal(), delay=0.0, clock=Clock(), columns=200)
     seen: list[tuple[str, float]] = []
     original = bar.stage
 
@@ -95,6 +95,11 @@ def test_the_pipeline_reports_its_stages_in_order() -> None:
         seen.append((bar.label, bar.done))
 
     bar.stage = record  # type: ignore[method-assign]
+    return bar, seen
+
+
+def test_the_pipeline_reports_its_stages_in_order() -> None:
+    bar, seen = recording_bar()
     with progress.shown(bar):
         check_plan(str(SAMPLE))
     labels = [label for label, _ in seen]
@@ -167,15 +172,7 @@ def test_on_a_real_terminal_a_long_run_shows_the_bar_and_erases_it() -> None:
 def test_a_build_reports_every_document_and_never_goes_back(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    bar = progress.Bar(Terminal(), delay=0.0, clock=Clock(), columns=200)
-    seen: list[tuple[str, float]] = []
-    original = bar.stage
-
-    def record(label: str | None, within: float = 0.0) -> None:
-        original(label, within)
-        seen.append((bar.label, bar.done))
-
-    bar.stage = record  # type: ignore[method-assign]
+    bar, seen = recording_bar()
     monkeypatch.setattr(progress.Bar, "for_stderr", classmethod(lambda cls, s, q: bar))
     result = CliRunner().invoke(
         main, ["build", str(SAMPLE), "-o", str(tmp_path), "--formats", "md,csv,xlsx,json"]
