@@ -141,7 +141,7 @@ def mutated(draw: st.DrawFn, original: str) -> str:
 
 @functools.cache
 def grammar() -> Lark:
-    """grammar/ttuplan.lark loaded afresh: a parser from Lark's cache keeps no grammar to read."""
+    """grammar/ttuplan.lark loaded afresh: a parser from the shipped tables keeps no grammar."""
     return Lark(GRAMMAR_FILE.read_text(encoding="utf-8"), parser="lalr", lexer="basic")
 
 
