@@ -161,9 +161,9 @@ class PlanCase:
     def site_tables(self) -> list[Path]:
         """Every `sites "..."` table the plan names, found as ttuplan finds them."""
         from ttuplan.api import find_entry
-        from ttuplan.build import nodes
         from ttuplan.resolve.files import PlanFolder, load_modules
         from ttuplan.source import SourceMap
+        from ttuplan.syntax import nodes
 
         entry = find_entry(str(self.folder))
         folder = PlanFolder.of(entry)
@@ -329,7 +329,7 @@ class ParseTiming:
     lines: int
     bare: float  # bare Lark LALR: text to tree
     parse: float  # ttuplan.parse.parse: text to tree (fast path, recovery if broken)
-    parse_build: float  # ttuplan.parse.parse, then ttuplan.build.build: text to nodes
+    parse_build: float  # ttuplan.parse.parse, then ttuplan.syntax.build: text to nodes
 
     @property
     def ratio(self) -> float:
@@ -365,9 +365,9 @@ def best_of(repeat: int, work: Callable[[], object]) -> float:
 def parser_overhead(texts: Sequence[tuple[str, Path]], repeat: int) -> list[ParseTiming]:
     from lark import Lark
 
-    from ttuplan.build import build
     from ttuplan.parse import parse
     from ttuplan.parse.grammar import GRAMMAR_FILE, lark_parser
+    from ttuplan.syntax import build
 
     ours = lark_parser()
     bare = Lark(

@@ -6,10 +6,10 @@ import datetime as dt
 
 import pytest
 
-from ttuplan.build import build
-from ttuplan.build import nodes as n
 from ttuplan.parse import parse
 from ttuplan.source import Span
+from ttuplan.syntax import build
+from ttuplan.syntax import nodes as n
 
 S = Span("t.ttup", 1, 1, 1, 2)  # any span: spans do not take part in equality
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 
 from tests.conftest import REPO
-from ttuplan.build import build
 from ttuplan.parse import parse
+from ttuplan.syntax import build
 
 README = (REPO / "README.md").read_text(encoding="utf-8")
 

@@ -19,8 +19,6 @@ from hypothesis import strategies as st
 from lark import Token
 
 from tests.conftest import REPO, Golden
-from ttuplan.build import build
-from ttuplan.build import nodes as n
 from ttuplan.cli import main
 from ttuplan.fmt import UnsafeFormat, format_text
 from ttuplan.fmt import formatter as formatter_module
@@ -28,6 +26,8 @@ from ttuplan.fmt.comments import collect_trivia
 from ttuplan.fmt.formatter import comment_texts, normalise
 from ttuplan.parse import parse
 from ttuplan.parse.grammar import lark_parser
+from ttuplan.syntax import build
+from ttuplan.syntax import nodes as n
 
 FIXTURES = REPO / "tests" / "fixtures" / "fmt"
 CASES = sorted(FIXTURES.glob("*.input.ttup"))

@@ -117,9 +117,9 @@ def test_removing_an_edge_of_a_cycle_removes_the_cycle(size: int, data: st.DataO
 @SETTINGS
 @given(p=plans())
 def test_diff_of_a_plan_with_itself_reports_nothing(p: m.Plan) -> None:
-    from ttuplan.diff import diff_plans
+    from ttuplan.diff import diff_deployments
 
     deployment, _ = check(p)
     again, _ = check(p)
-    change = diff_plans(p, deployment, p, again)
+    change = diff_deployments(p, deployment, p, again)
     assert change.empty and change.summary() == "no change to the deployment"

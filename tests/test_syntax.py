@@ -104,7 +104,7 @@ CASES = [
 def test_mistake_is_reported_in_words(
     name: str, source: str, expected: list[tuple[str, int, int, str]]
 ) -> None:
-    from ttuplan.build import build
+    from ttuplan.syntax import build
 
     result = parse(source, "t.ttup")
     _, value_problems = build(result.tree, "t.ttup")

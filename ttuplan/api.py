@@ -1,23 +1,31 @@
 """The public API, and the pipeline read top to bottom: one line per stage.
 
-    parse -> build -> resolve   (ttuplan.parse, ttuplan.build, ttuplan.resolve: load_plan)
+    parse -> build -> resolve   (ttuplan.parse, ttuplan.syntax, ttuplan.resolve: load_plan)
     -> check and allocate       (ttuplan.check: check_plan, giving a Deployment)
+    -> render and write         (ttuplan.render: build_documents)
+    and, for two plans, what a change does (ttuplan.diff: diff_plans, diff_revision)
 
-The command line is a thin layer over these functions.
+The command line is a thin layer over these functions: it maps their values to output
+and exit codes.
 """
 
 from __future__ import annotations
 
 import os
 from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ttuplan import progress
+from ttuplan.constants import ENTRY_NAME
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.model import Plan
 from ttuplan.source import SourceMap
 
-ENTRY_NAME = "plan.ttup"
+if TYPE_CHECKING:
+    from ttuplan.diff import PlanDiff
+    from ttuplan.render import BuildOptions
 
 
 class PlanNotFound(Exception):
@@ -132,8 +140,80 @@ def check_plan(path: str) -> CheckResult:
     return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, deployment)
 
 
-def plan_fingerprint(result: CheckResult) -> str:
-    """The fingerprint every document of this plan carries."""
-    from ttuplan.render.fingerprint import fingerprint
+@dataclass(frozen=True, slots=True)
+class BuildResult:
+    """A build: the plan's check, and the documents written (none if it has errors)."""
 
-    return fingerprint(result.sources, result.entry)
+    check: CheckResult
+    written: tuple[Path, ...] = ()
+
+
+def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
+    """Check the plan at `path` and, if it has no errors, write its documents into `out`
+    atomically. Raises PlanNotFound, render.BuildError (a template or catalogue that
+    cannot be used) and OSError (the folder cannot be written)."""
+    from ttuplan.render import render_documents
+    from ttuplan.render.fingerprint import fingerprint
+    from ttuplan.render.output import write_outputs
+
+    with progress.part(0.0, 0.1):
+        result = check_plan(path)
+    if result.errors or result.plan is None or result.deployment is None:
+        return BuildResult(result)
+    with progress.part(0.1, 0.2):  # a build's check is a tenth of it, its views another
+        documents = render_documents(
+            result.plan,
+            result.deployment,
+            result.diagnostics,
+            fingerprint(result.sources, result.entry),
+            options,
+        )
+    with progress.part(0.2, 1.0):
+        written = write_outputs(out, documents.files)
+    return BuildResult(result, tuple(written))
+
+
+@dataclass(frozen=True, slots=True)
+class DiffResult:
+    """Two plans and what the change does; `change` is None when `refused` (a plan with
+    errors, which cannot be compared) is set."""
+
+    old: CheckResult
+    new: CheckResult
+    change: PlanDiff | None
+
+    @property
+    def refused(self) -> CheckResult | None:
+        return next((r for r in (self.old, self.new) if _broken(r)), None)
+
+
+def _broken(result: CheckResult) -> bool:
+    return bool(result.errors) or result.plan is None or result.deployment is None
+
+
+def diff_plans(old_path: str, new_path: str) -> DiffResult:
+    """What changing the plan at `old_path` into the one at `new_path` does to the
+    deployment. Raises PlanNotFound."""
+    from ttuplan.diff import diff_deployments
+
+    old, new = check_plan(old_path), check_plan(new_path)
+    if (
+        old.plan is None
+        or old.deployment is None
+        or new.plan is None
+        or new.deployment is None
+        or old.errors
+        or new.errors
+    ):
+        return DiffResult(old, new, None)
+    change = diff_deployments(old.plan, old.deployment, new.plan, new.deployment)
+    return DiffResult(old, new, change)
+
+
+def diff_revision(revision: str, path: str, scratch: Path) -> DiffResult:
+    """What the working tree's plan at `path` changes against git revision `revision`,
+    exported into the folder `scratch`. Raises PlanNotFound and revision.RevisionError."""
+    from ttuplan.revision import export_plan
+
+    new_path = find_entry(path)
+    return diff_plans(export_plan(new_path, revision, scratch), new_path)

@@ -7,20 +7,29 @@ import os
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
 from ttuplan import __version__, progress
+from ttuplan.constants import (
+    DIFF_FORMATS,
+    DOCUMENT_FORMATS,
+    EXIT_CLEAN,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    LANGUAGES,
+    REPORT_FORMATS,
+)
 from ttuplan.diagnostics import codes
 
-EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+if TYPE_CHECKING:
+    from ttuplan.api import CheckResult
+
 F = TypeVar("F", bound=Callable[..., Any])
-FORMATS = ("text", "json", "sarif", "github")
-DOCUMENT_FORMATS = ("md", "html", "pdf", "csv", "xlsx", "json")
 
 
-def _use_color(choice: str, stream: Any) -> bool:
+def _use_color(choice: str, stream: TextIO) -> bool:
     if "NO_COLOR" in os.environ and os.environ["NO_COLOR"] != "":
         return False
     if choice == "always":
@@ -64,7 +73,7 @@ def _quiet_option(also: str) -> Callable[[F], F]:
 @click.option(
     "--format",
     "output",
-    type=click.Choice(FORMATS),
+    type=click.Choice(REPORT_FORMATS),
     default="text",
     show_default=True,
     help="text for people; json, sarif (code scanning) or github (annotations) for CI.",
@@ -99,7 +108,7 @@ def check(
     plan.ttup below it) are all checked. A file that a plan includes is checked through
     that plan.
     """
-    from ttuplan.api import CheckResult, PlanNotFound, check_plan, find_plans
+    from ttuplan.api import PlanNotFound, check_plan, find_plans
 
     exit_code = EXIT_CLEAN
     results: list[CheckResult] = []
@@ -108,7 +117,7 @@ def check(
         try:
             entries.extend(e for e in find_plans(path) if e not in entries)
         except PlanNotFound as error:
-            click.echo(f"ttuplan: error: {error}", err=True)
+            click.echo(f"ttuplan: error: {error}", err=True)  # and go on with the others
             exit_code = EXIT_USAGE
     for entry in entries:
         with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
@@ -123,7 +132,7 @@ def check(
     sys.exit(exit_code)
 
 
-def _report_text(result: Any, summary: bool, limit: int, color: bool) -> None:
+def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) -> None:
     from ttuplan.diagnostics.render.text import TextStyle, render_text, summary_line
     from ttuplan.summary import summary_data, summary_text
 
@@ -143,7 +152,7 @@ def _report_text(result: Any, summary: bool, limit: int, color: bool) -> None:
     click.echo(summary_line(result.entry, result.diagnostics, style, detail), nl=False, color=color)
 
 
-def _report_machine(results: list[Any], output: str, summary: bool) -> str:
+def _report_machine(results: list[CheckResult], output: str, summary: bool) -> str:
     from pathlib import Path
 
     from ttuplan.diagnostics.render.github import render_github
@@ -203,7 +212,7 @@ def explain(code: str | None) -> None:
 )
 @click.option(
     "--lang",
-    type=click.Choice(["id", "en"]),
+    type=click.Choice(LANGUAGES),
     default=None,
     help="Language of the documents (default: the plan's `language`, else id).",
 )
@@ -235,9 +244,8 @@ def build(
     A plan with errors gets no documents: its diagnostics are printed instead. Writing is
     atomic: a failed build leaves the previous documents as they were.
     """
-    from ttuplan.api import PlanNotFound, check_plan, plan_fingerprint
-    from ttuplan.render import BuildError, BuildOptions, render_documents
-    from ttuplan.render.output import write_outputs
+    from ttuplan.api import PlanNotFound, build_documents
+    from ttuplan.render import BuildError, BuildOptions
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in DOCUMENT_FORMATS]
@@ -245,40 +253,31 @@ def build(
         raise click.BadParameter(
             f"choose from {', '.join(DOCUMENT_FORMATS)}", param_hint="--formats"
         )
-    bar = progress.Bar.for_stderr(sys.stderr, quiet)
+    options = BuildOptions(language=lang, templates=templates, formats=chosen)
     try:
-        with progress.shown(bar), progress.part(0.0, 0.1):
-            result = check_plan(plan)
+        with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
+            built = build_documents(plan, out, options)
     except PlanNotFound as error:
-        click.echo(f"ttuplan: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-    if result.errors or result.plan is None or result.deployment is None:
+        _fail(str(error))
+    except BuildError as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write {out}: {error.strerror or error}")
+    result = built.check
+    if not built.written:
         _report_text(result, False, 50, _use_color(color, sys.stdout))
         click.echo("ttuplan: no documents written: the plan has errors", err=True)
         sys.exit(EXIT_PROBLEMS)
-    options = BuildOptions(language=lang, templates=templates, formats=chosen)
-    try:
-        with progress.shown(bar):
-            with progress.part(0.1, 0.2):  # a build's check is a tenth of it, its views another
-                documents = render_documents(
-                    result.plan,
-                    result.deployment,
-                    result.diagnostics,
-                    plan_fingerprint(result),
-                    options,
-                )
-            with progress.part(0.2, 1.0):
-                written = write_outputs(out, documents.files)
-    except BuildError as error:
-        click.echo(f"ttuplan: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
-    except OSError as error:
-        click.echo(f"ttuplan: error: cannot write {out}: {error.strerror or error}", err=True)
-        sys.exit(EXIT_USAGE)
-    for path in written if not quiet else ():
+    for path in built.written if not quiet else ():
         click.echo(f"wrote {path}")
     if result.warnings:
         click.echo(f"ttuplan: {result.warnings} warning(s); the briefing lists them", err=True)
+
+
+def _fail(message: str) -> NoReturn:
+    """A usage or I/O error: one line on stderr, exit 2."""
+    click.echo(f"ttuplan: error: {message}", err=True)
+    sys.exit(EXIT_USAGE)
 
 
 @main.command()
@@ -290,7 +289,7 @@ def build(
     help="Compare the plan at git revision REV with the working tree (give one PLAN).",
 )
 @click.option(
-    "--format", "output", type=click.Choice(["text", "json"]), default="text", show_default=True
+    "--format", "output", type=click.Choice(DIFF_FORMATS), default="text", show_default=True
 )
 def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
     """What a change does to the deployment: staffing per district, unit and phase, posts,
@@ -301,33 +300,26 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
     import json
     import tempfile
 
-    from ttuplan.api import PlanNotFound, check_plan, find_entry
-    from ttuplan.diff import diff_json, diff_plans, diff_text
-    from ttuplan.revision import RevisionError, export_plan
+    from ttuplan.api import DiffResult, PlanNotFound, diff_plans, diff_revision
+    from ttuplan.diff import diff_json, diff_text
+    from ttuplan.revision import RevisionError
 
     if len(plans) != (1 if revision else 2):
         raise click.UsageError("give OLD and NEW, or --git REV and one PLAN")
     with tempfile.TemporaryDirectory(prefix="ttuplan-diff-") as scratch:
         try:
-            if revision:
-                new_path = find_entry(plans[0])
-                old_path = export_plan(new_path, revision, Path(scratch))
-            else:
-                old_path, new_path = plans
-            results = [check_plan(old_path), check_plan(new_path)]
+            compared: DiffResult = (
+                diff_revision(revision, plans[0], Path(scratch))
+                if revision
+                else diff_plans(plans[0], plans[1])
+            )
         except (PlanNotFound, RevisionError) as error:
-            click.echo(f"ttuplan: error: {error}", err=True)
-            sys.exit(EXIT_USAGE)
-        for result in results:
-            if result.errors or result.plan is None or result.deployment is None:
-                _report_text(result, False, 20, _use_color("auto", sys.stdout))
-                click.echo(
-                    f"ttuplan: error: {result.entry} has errors; fix them to compare", err=True
-                )
-                sys.exit(EXIT_USAGE)
-        old, new = results
-        assert old.plan and old.deployment and new.plan and new.deployment
-        change = diff_plans(old.plan, old.deployment, new.plan, new.deployment)
+            _fail(str(error))
+    change = compared.change
+    if change is None:
+        refused = compared.refused or compared.new
+        _report_text(refused, False, 20, _use_color("auto", sys.stdout))
+        _fail(f"{refused.entry} has errors; fix them to compare")
     if output == "json":
         click.echo(json.dumps(diff_json(change), ensure_ascii=False, indent=2))
     else:
@@ -359,8 +351,7 @@ def graph(plan: str, output: str, focus: str | None, hierarchy: bool) -> None:
     try:
         result = load_plan(plan)
     except PlanNotFound as error:
-        click.echo(f"ttuplan: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error))
     if result.plan is None:
         _report_text(result, False, 20, _use_color("auto", sys.stdout))
         sys.exit(EXIT_PROBLEMS)
@@ -396,8 +387,7 @@ def init(folder: Path, title: str) -> None:
     try:
         written = create_plan(folder, title)
     except FolderNotEmpty as error:
-        click.echo(f"ttuplan: error: {error}", err=True)
-        sys.exit(EXIT_USAGE)
+        _fail(str(error))
     for path in written:
         click.echo(f"created {path}")
     click.echo(f"next: edit the EXAMPLE lines, then `ttuplan check {folder}`")

@@ -10,9 +10,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
-from ttuplan.source import Span
-
-NOWHERE = Span("<plan>", 1, 1, 1, 1)
+from ttuplan.source import NOWHERE, Span
 
 
 class Post(NamedTuple):

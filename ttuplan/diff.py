@@ -75,7 +75,7 @@ class PlanDiff:
         return ", ".join(parts)
 
 
-def diff_plans(
+def diff_deployments(
     old: m.Plan, old_deployment: Deployment, new: m.Plan, new_deployment: Deployment
 ) -> PlanDiff:
     result = PlanDiff()

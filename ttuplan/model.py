@@ -10,9 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from ttuplan.source import Span
-
-NOWHERE = Span("<plan>", 1, 1, 1, 1)
+from ttuplan.source import NOWHERE, Span
 
 DEFAULT_SPEED_KMH = 40.0
 DEFAULT_DETOUR = 1.4

@@ -30,6 +30,9 @@ class Span(NamedTuple):
         return f"{self.file}:{self.line}:{self.column}"
 
 
+NOWHERE = Span("<plan>", 1, 1, 1, 1)  # a value the plan did not write (defaults, tests)
+
+
 @dataclass(slots=True)
 class SourceFile:
     """The text of one file, with line starts computed once, on first use."""

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ttuplan.build import build
-from ttuplan.build import nodes as n
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.fmt.comments import Trivia, collect_trivia
 from ttuplan.fmt.layout import weave
 from ttuplan.fmt.printer import print_module
 from ttuplan.parse import parse
+from ttuplan.syntax import build
+from ttuplan.syntax import nodes as n
 
 
 class UnsafeFormat(Exception):

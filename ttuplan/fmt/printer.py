@@ -31,8 +31,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import assert_never
 
-from ttuplan.build import nodes as n
 from ttuplan.source import Span
+from ttuplan.syntax import nodes as n
 
 WIDTH = 100
 INDENT = "  "

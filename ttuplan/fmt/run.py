@@ -6,6 +6,7 @@ from collections import Counter
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
+from ttuplan.constants import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.diagnostics.render.text import render_text
 from ttuplan.fmt.files import find_plan_files, read_bytes, replace_text, unified_diff
@@ -14,7 +15,6 @@ from ttuplan.resolve.files import read_text
 from ttuplan.source import SourceMap
 
 # The exit codes of every ttuplan command (README): clean, problems found, usage or I/O error.
-EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,6 +22,7 @@ from typing import Any, BinaryIO
 import jinja2
 
 from ttuplan import __version__, progress
+from ttuplan.constants import DOCUMENT_FORMATS, LANGUAGES
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.model import Plan
@@ -30,10 +31,8 @@ from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members
 from ttuplan.render.plan_json import plan_json
 from ttuplan.render.rosters import Rosters, rosters_view
-from ttuplan.render.words import LANGUAGES, CatalogueError, Words
+from ttuplan.render.words import CatalogueError, Words
 from ttuplan.render.xlsx import SheetError, workbook
-
-FORMATS = ("md", "html", "pdf", "csv", "xlsx", "json")
 
 
 class BuildError(Exception):
@@ -44,7 +43,7 @@ class BuildError(Exception):
 class BuildOptions:
     language: str | None = None  # None: the plan's own `language`
     templates: Path | None = None
-    formats: tuple[str, ...] = FORMATS
+    formats: tuple[str, ...] = DOCUMENT_FORMATS
     extra: dict[str, Any] = field(default_factory=dict)
 
 

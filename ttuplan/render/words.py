@@ -11,7 +11,6 @@ from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
-LANGUAGES = ("id", "en")
 ZONES = {
     "Asia/Jakarta": "WIB",
     "Asia/Pontianak": "WIB",

@@ -8,7 +8,6 @@ from typing import TypeVar
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.build import nodes as n
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.diagnostics.order import in_source_order
@@ -18,6 +17,7 @@ from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.personnel import load_personnel
 from ttuplan.resolve.sites import load_site_table
 from ttuplan.source import SourceMap, Span
+from ttuplan.syntax import nodes as n
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,14 +7,14 @@ import zoneinfo
 from dataclasses import dataclass, field
 
 from ttuplan import model as m
-from ttuplan.build import nodes as n
+from ttuplan.constants import LANGUAGES
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.resolve.body import Body, missing
 from ttuplan.resolve.names import COMMANDS, Symbols
 from ttuplan.source import Span
+from ttuplan.syntax import nodes as n
 
-LANGUAGES = ("id", "en")
 ROLES = ("reserve",)
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from ttuplan.build import nodes as n
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.source import Span
+from ttuplan.syntax import nodes as n
 
 # Statements that may appear many times in one block.
 _REPEATABLE = frozenset({"escalates", "reserve", "guard", "shift", "ratio", "situation", "mission"})

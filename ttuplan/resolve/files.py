@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ttuplan import progress
-from ttuplan.build import build, nodes
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.parse import parse
 from ttuplan.source import SourceMap, Span
+from ttuplan.syntax import build, nodes
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 

@@ -1,5 +1,5 @@
 """Syntax layer, stage 2: a Lark tree to typed, immutable nodes with spans."""
 
-from ttuplan.build.builder import build
+from ttuplan.syntax.builder import build
 
 __all__ = ["build"]

@@ -12,11 +12,11 @@ from typing import Any, NamedTuple
 
 from lark import Token, Tree
 
-from ttuplan.build import nodes as n
-from ttuplan.build import values as v
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.source import Span
+from ttuplan.syntax import nodes as n
+from ttuplan.syntax import values as v
 
 # Counts and their least value.
 _COUNTS = {"strength": 0, "voters": 0}
