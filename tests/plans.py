@@ -6,6 +6,8 @@ import datetime as dt
 from collections.abc import Sequence
 
 from ttuplan import model as m
+from ttuplan.deployment import Deployment
+from ttuplan.diagnostics.model import Diagnostic
 
 VOTING = m.Phase(
     name="p",
@@ -73,3 +75,11 @@ def unit(
         final=final,
         **extra,
     )  # type: ignore[arg-type]
+
+
+def deploy(p: m.Plan) -> tuple[Deployment, list[Diagnostic]]:
+    """The plan's deployment and every problem the checks find."""
+    from ttuplan.check import check
+
+    allocation, problems = check(p)
+    return allocation.deployment, problems

@@ -5,10 +5,9 @@ from __future__ import annotations
 import datetime as dt
 
 from tests.conftest import REPO, SAMPLE_PLAN, Golden
-from tests.plans import VOTING, plan, tps, unit
+from tests.plans import VOTING, deploy, plan, tps, unit
 from ttuplan import model as m
 from ttuplan.api import check_plan
-from ttuplan.check import check
 from ttuplan.diagnostics import codes
 from ttuplan.summary import summary_data, summary_text
 
@@ -22,7 +21,7 @@ def test_seven_tps_at_1_per_3_make_posts_of_3_3_1_needing_3() -> None:
         m.Rule(force="polri", amount=1, per=3, kind="tps"),
         m.Rule(force="linmas", amount=6, per=3, kind="tps"),
     )
-    deployment, problems = check(
+    deployment, problems = deploy(
         plan(
             units=[unit("p", 10, ["d1"]), unit("l", 20, ["d1"], force="linmas")],
             sites=tps(7),
@@ -44,7 +43,7 @@ def test_seven_tps_at_1_per_3_make_posts_of_3_3_1_needing_3() -> None:
 
 def test_posts_group_by_village_in_id_order() -> None:
     sites = [*tps(2, village="b"), *tps(2, village="a", start=3)]
-    deployment, _ = check(plan(units=[unit("p", 10, ["d1"])], sites=sites))
+    deployment, _ = deploy(plan(units=[unit("p", 10, ["d1"])], sites=sites))
     assert [post.sites for post in deployment.phases[0].posts] == [
         ("tps_d1_a_003", "tps_d1_a_004"),
         ("tps_d1_b_001", "tps_d1_b_002"),
@@ -52,7 +51,7 @@ def test_posts_group_by_village_in_id_order() -> None:
 
 
 def test_the_most_local_unit_gives_people_first() -> None:
-    deployment, problems = check(
+    deployment, problems = deploy(
         plan(
             districts=("d1", "d2"),
             sites=tps(6, "d1"),
@@ -64,8 +63,9 @@ def test_the_most_local_unit_gives_people_first() -> None:
     assert assigned == {("polsek", 1), ("polres", 1)}
 
 
-def test_covers_all_is_less_local_than_a_list_of_every_district() -> None:
-    deployment, problems = check(
+def test_locality_counts_districts_and_a_tie_goes_to_the_unit_declared_first() -> None:
+    """`covers all` over two districts and a list of the same two are equally local."""
+    deployment, problems = deploy(
         plan(
             districts=("d1", "d2"),
             sites=[*tps(3, "d1"), *tps(3, "d2")],
@@ -73,11 +73,11 @@ def test_covers_all_is_less_local_than_a_list_of_every_district() -> None:
         )
     )
     assert problems == []
-    assert {a.unit for a in deployment.phases[0].assignments} == {"polsek"}
+    assert {a.unit for a in deployment.phases[0].assignments} == {"polres"}
 
 
 def test_a_unit_covers_its_base_and_reserve_units_are_never_posted() -> None:
-    deployment, problems = check(
+    deployment, problems = deploy(
         plan(
             sites=tps(3),
             units=[unit("brimob", 50, ["d1"], role="reserve"), unit("polres", 5, base="d1")],
@@ -87,8 +87,8 @@ def test_a_unit_covers_its_base_and_reserve_units_are_never_posted() -> None:
     assert {a.unit for a in deployment.phases[0].assignments} == {"polres"}
 
 
-def test_a_shortfall_states_the_number_and_names_the_bottleneck() -> None:
-    _, problems = check(
+def test_a_shortfall_states_the_numbers_of_the_cut_and_a_unit_with_spare_people() -> None:
+    _, problems = deploy(
         plan(
             sites=tps(12),
             districts=("d1", "d2"),
@@ -97,8 +97,14 @@ def test_a_shortfall_states_the_number_and_names_the_bottleneck() -> None:
     )
     [problem] = problems
     assert problem.code is codes.UNDERSTAFFED
-    assert "short of 3 polri" in problem.message and "need 4" in problem.message
-    assert problem.notes == ("bottleneck: `polsek`",)
+    assert problem.message == (
+        "district `d1` needs 4 polri in phase `p`; the only unit that can staff it "
+        "(`polsek` 1) gives all 1: short 3"
+    )
+    assert problem.notes == (
+        "left short in `d1`: 3 Biasa posts (p/tps_d1_v_004, p/tps_d1_v_007, p/tps_d1_v_010), "
+        "3 polri missing",
+    )
     assert "add `d1` to the `covers` of `polres` (7 polri spare" in (problem.help or "")
 
 
@@ -110,7 +116,7 @@ def test_reserves_are_taken_before_posts() -> None:
         reserves=(m.Reserve(amount=4, sources=("polres",)),),
         escalations=(m.Escalation(target="polres"),),
     )
-    _, problems = check(plan(sites=tps(6), units=[unit("polres", 5, ["d1"])], rayons=[rayon]))
+    _, problems = deploy(plan(sites=tps(6), units=[unit("polres", 5, ["d1"])], rayons=[rayon]))
     assert codes_of(problems) == ["TP402"]  # 5 - 4 held leaves 1 for 2 posts
 
 
@@ -139,10 +145,10 @@ def test_a_during_edge_replaces_the_unqualified_one_in_its_phase() -> None:
         ),
         unit("polda", None),
     ]
-    assert check(plan(sites=tps(3), units=units, phases=(early, VOTING)))[1] == []
+    assert deploy(plan(sites=tps(3), units=units, phases=(early, VOTING)))[1] == []
     # Without `during`, polres would escalate to brimob before it arrives as well.
     units[0] = unit("polres", 5, ["d1"], final=False, escalations=(m.Escalation(target="brimob"),))
-    assert codes_of(check(plan(sites=tps(3), units=units, phases=(early, VOTING)))[1]) == ["TP504"]
+    assert codes_of(deploy(plan(sites=tps(3), units=units, phases=(early, VOTING)))[1]) == ["TP504"]
 
 
 def test_allocation_is_deterministic() -> None:
@@ -194,17 +200,30 @@ def test_the_bottleneck_is_the_min_cut_not_only_the_covering_units() -> None:
     """d1 is short. `a` covers it but sends its people to d2, which `b` covers too: one more
     person in `b` would free one of `a`'s for d1, so `b` limits d1 as well. `c` (busy in d3,
     unconnected) does not."""
-    from ttuplan.check.allocate import Coverage, min_cut_units
+    from ttuplan.check.allocate import _deficient_side
 
-    p = plan(
-        districts=("d1", "d2", "d3"),
-        sites=[],
-        units=[unit("a", 2, ["d1", "d2"]), unit("b", 1, ["d2"]), unit("c", 1, ["d3"])],
-    )
-    coverage = Coverage.of(p)
-    covering = coverage.covering["polri"]
-    inflow = {"d2": [("a", 2), ("b", 1)], "d3": [("c", 1)]}
-    assert min_cut_units("d1", covering, coverage, inflow) == {"a", "b"}
-    assert min_cut_units("d3", covering, coverage, inflow) == {"c"}
+    covering = {"d1": ["a"], "d2": ["a", "b"], "d3": ["c"]}
+    sends = {"a": {"d2"}, "b": {"d2"}, "c": {"d3"}}
+    assert _deficient_side("d1", covering, sends) == ({"d1", "d2"}, {"a", "b"})
+    assert _deficient_side("d3", covering, sends) == ({"d3"}, {"c"})
     # A unit that gives d2 nothing opens no path from d1 to d2's other units.
-    assert min_cut_units("d1", covering, coverage, {"d2": [("b", 1)], "d3": [("c", 1)]}) == {"a"}
+    assert _deficient_side("d1", covering, {"b": {"d2"}, "c": {"d3"}}) == ({"d1"}, {"a"})
+
+
+def test_the_fast_paths_build_the_same_tuples_as_the_keyword_factories() -> None:
+    """Posts and assignments are built as bare tuples in hot loops, in `_fields` order:
+    they must equal the values the keyword constructors make, field by field."""
+    from ttuplan.deployment import Assignment, Post, make_post
+
+    assert Post._fields == (
+        "id", "phase", "district", "village", "kind", "risk", "rank", "sites", "need",
+        "shifts", "duty", "span",
+    )  # fmt: skip
+    assert Assignment._fields == ("post", "unit", "force", "people")
+    deployment, _ = deploy(plan(sites=tps(7), units=[unit("p", 2, ["d1"])]))
+    [phase] = deployment.phases
+    for post in phase.posts:
+        rebuilt = make_post(**post._asdict())
+        assert rebuilt == post and tuple(rebuilt) == tuple(post)
+    for assignment in phase.assignments:
+        assert Assignment(**assignment._asdict()) == assignment

@@ -91,7 +91,7 @@ def test_several_plans_report_each_and_exit_with_the_worst() -> None:
 def test_clean_plan_says_what_it_checked() -> None:
     status, out, _ = run("check", str(MINIMAL))
     assert status == 0
-    assert out.endswith("plan.ttup: no problems (1 sites, 1 units, 0 rayons, 0 phases)\n")
+    assert out.endswith("plan.ttup: no problems (1 site, 1 unit, 0 rayons, 0 phases)\n")
 
 
 def test_json_follows_its_schema(monkeypatch: pytest.MonkeyPatch) -> None:

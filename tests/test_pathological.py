@@ -374,7 +374,7 @@ def test_invalid_utf8_in_an_included_file_and_a_table(tmp_path: Path) -> None:
 def test_a_byte_order_mark(tmp_path: Path, text: str) -> None:
     run = check(write(tmp_path, {"plan.ttup": text}))
     assert run.exit_code == 0 and run.shown == []
-    assert run.stdout.endswith(": no problems (0 sites, 1 units, 0 rayons, 0 phases)\n")
+    assert run.stdout.endswith(": no problems (0 sites, 1 unit, 0 rayons, 0 phases)\n")
 
 
 def test_a_byte_order_mark_in_an_included_file_and_a_table(tmp_path: Path) -> None:

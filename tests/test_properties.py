@@ -8,10 +8,8 @@ from collections import defaultdict
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from tests.plans import plan, tps, unit
+from tests.plans import deploy, plan, tps, unit
 from ttuplan import model as m
-from ttuplan.check import check
-from ttuplan.check.escalation import check_escalation
 from ttuplan.diagnostics import codes
 
 SETTINGS = settings(derandomize=True, deadline=None, database=None, max_examples=300)
@@ -53,7 +51,7 @@ def plans(draw: st.DrawFn) -> m.Plan:
 
 
 def shortfalls(p: m.Plan) -> dict[str, int]:
-    deployment, _ = check(p)
+    deployment, _ = deploy(p)
     short: dict[str, int] = defaultdict(int)
     for phase in deployment.phases:
         for s in phase.shortfalls:
@@ -64,7 +62,7 @@ def shortfalls(p: m.Plan) -> dict[str, int]:
 @SETTINGS
 @given(p=plans())
 def test_no_unit_is_ever_given_more_than_its_strength(p: m.Plan) -> None:
-    deployment, _ = check(p)
+    deployment, _ = deploy(p)
     strength = {u.name: u.strength or 0 for u in p.units}
     for phase in deployment.phases:
         used: dict[str, int] = defaultdict(int)
@@ -104,12 +102,10 @@ def test_removing_an_edge_of_a_cycle_removes_the_cycle(size: int, data: st.DataO
         for i, name in enumerate(names)
     ]
     looped = plan(units=[*units, unit("polda", None)], sites=[])
-    assert [d.code for d in check_escalation(looped, [])].count(codes.ESCALATION_CYCLE) == 1
+    assert [d.code for d in deploy(looped)[1]].count(codes.ESCALATION_CYCLE) == 1
     cut = data.draw(st.integers(0, size - 1))
     units[cut] = dataclasses.replace(units[cut], escalations=())
-    found = [
-        d.code for d in check_escalation(plan(units=[*units, unit("polda", None)], sites=[]), [])
-    ]
+    found = [d.code for d in deploy(plan(units=[*units, unit("polda", None)], sites=[]))[1]]
     assert codes.ESCALATION_CYCLE not in found
     assert found == [codes.DEAD_END]  # the unit whose edge was cut now escalates to nobody
 
@@ -119,7 +115,7 @@ def test_removing_an_edge_of_a_cycle_removes_the_cycle(size: int, data: st.DataO
 def test_diff_of_a_plan_with_itself_reports_nothing(p: m.Plan) -> None:
     from ttuplan.diff import diff_deployments
 
-    deployment, _ = check(p)
-    again, _ = check(p)
+    deployment, _ = deploy(p)
+    again, _ = deploy(p)
     change = diff_deployments(p, deployment, p, again)
     assert change.empty and change.summary() == "no change to the deployment"

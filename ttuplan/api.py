@@ -24,6 +24,7 @@ from ttuplan.model import Plan
 from ttuplan.source import SourceMap
 
 if TYPE_CHECKING:
+    from ttuplan.check.allocate import Allocation
     from ttuplan.diff import PlanDiff
     from ttuplan.render import BuildOptions
 
@@ -40,7 +41,11 @@ class CheckResult:
     plan: Plan | None
     diagnostics: tuple[Diagnostic, ...]
     sources: SourceMap
-    deployment: Deployment | None = None  # computed when the plan resolved without errors
+    allocation: Allocation | None = None  # computed when the plan resolved without errors
+
+    @property
+    def deployment(self) -> Deployment | None:
+        return self.allocation.deployment if self.allocation is not None else None
 
     @property
     def errors(self) -> int:
@@ -126,7 +131,7 @@ def load_plan(path: str) -> CheckResult:
 def check_plan(path: str) -> CheckResult:
     """Load the plan and, if it resolved without errors, check and allocate it."""
     from ttuplan.check import check
-    from ttuplan.diagnostics.order import in_source_order
+    from ttuplan.diagnostics.report import Reporter
     from ttuplan.gcpause import paused_gc
 
     with paused_gc():  # one pause for both: see gcpause
@@ -135,9 +140,12 @@ def check_plan(path: str) -> CheckResult:
         if loaded.plan is None or loaded.errors:
             return loaded
         with progress.part(0.5, 1.0):
-            deployment, problems = check(loaded.plan)
-    diagnostics = in_source_order((*loaded.diagnostics, *problems), loaded.sources)
-    return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, deployment)
+            allocation, problems = check(loaded.plan)
+    reporter = Reporter()
+    reporter.extend(loaded.diagnostics)
+    reporter.extend(problems)
+    diagnostics = reporter.report(loaded.sources)
+    return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, allocation)
 
 
 @dataclass(frozen=True, slots=True)

@@ -134,7 +134,7 @@ def check(
 
 def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) -> None:
     from ttuplan.diagnostics.render.text import TextStyle, render_text, summary_line
-    from ttuplan.summary import summary_data, summary_text
+    from ttuplan.summary import counted, summary_data, summary_text
 
     style = TextStyle(color)
     if result.diagnostics:
@@ -145,9 +145,9 @@ def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) ->
     detail = ""
     if result.plan is not None:
         p = result.plan
+        counts = [(len(p.sites), "site"), (len(p.units), "unit"), (len(p.rayons), "rayon")]
         detail = (
-            f" ({len(p.sites)} sites, {len(p.units)} units, {len(p.rayons)} rayons, "
-            f"{len(p.phases)} phases)"
+            f" ({', '.join(counted(n, word) for n, word in [*counts, (len(p.phases), 'phase')])})"
         )
     click.echo(summary_line(result.entry, result.diagnostics, style, detail), nl=False, color=color)
 
@@ -365,7 +365,12 @@ def graph(plan: str, output: str, focus: str | None, hierarchy: bool) -> None:
             err=True,
         )
         sys.exit(EXIT_USAGE)
-    drawing = (hierarchy_drawing if hierarchy else escalation_drawing)(result.plan, focus)
+    if hierarchy:
+        drawing = hierarchy_drawing(result.plan, focus)
+    else:
+        from ttuplan.check.escalation import analyse_escalation
+
+        drawing = escalation_drawing(result.plan, analyse_escalation(result.plan), focus)
     phases = phase_labels(result.plan)
     text = (
         mermaid(drawing, phases)

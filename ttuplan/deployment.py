@@ -1,7 +1,8 @@
-"""The deployment a plan makes: posts, who staffs them, reserves held, load per unit.
+"""The deployment a plan makes: posts, who staffs them, reserves held, load per unit, and
+the escalation chains per phase.
 
-Computed by ttuplan.check (allocation) from a Plan; read by the summary, the documents
-and `diff`. Standard library only, immutable, deterministic for a given plan.
+Computed by ttuplan.check from a Plan; read by the summary, the documents, `graph` and
+`diff`. Standard library only, immutable, deterministic for a given plan.
 """
 
 from __future__ import annotations
@@ -17,9 +18,13 @@ class Post(NamedTuple):
     """Sites guarded together by the same people in one phase.
 
     A risk post groups up to B sites of one class and kind in one village (B from the
-    class's first rule); a fixed post is one site guarded `with N force`. A NamedTuple,
-    like Assignment, because a national plan makes hundreds of thousands (ARCHITECTURE.md);
-    its span (the guard statement) is left out of equality.
+    class's first rule); a fixed post is one site guarded `with N force`. `need` is per
+    shift; a phase with S shifts needs S crews (`people_of`). `duty` names what the post
+    does: posts of one top-level guard at the same sites in phases that overlap share it
+    and are one duty, staffed by the same people. A NamedTuple, like Assignment, because a
+    national plan makes hundreds of thousands (ARCHITECTURE.md); its span (the guard
+    statement) is left out of equality. Build one with `make_post` (keywords) or, in a hot
+    loop, with `tuple.__new__(Post, ...)` in `_fields` order (a test holds the two equal).
     """
 
     id: str
@@ -30,26 +35,54 @@ class Post(NamedTuple):
     risk: str | None  # None: a fixed guard
     rank: int  # the risk class's rank (fixed guards rank above every class)
     sites: tuple[str, ...]
-    need: tuple[tuple[str, int], ...]  # (force, people)
+    need: tuple[tuple[str, int], ...]  # (force, people) on duty at once
+    shifts: int  # crews that relieve each other (1: no shifts)
+    duty: str
     span: Span = NOWHERE
 
     def need_of(self, force: str) -> int:
+        """People of `force` on duty at once."""
         return sum(n for f, n in self.need if f == force)
+
+    def people_of(self, force: str) -> int:
+        """People of `force` the post takes in all: one crew per shift."""
+        return self.need_of(force) * self.shifts
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Post):
             return NotImplemented
-        return self[:9] == other[:9]
+        return self[:11] == other[:11]
 
     def __ne__(self, other: object) -> bool:
         return not self == other
 
     def __hash__(self) -> int:
-        return hash(self[:9])
+        return hash(self[:11])
+
+
+def make_post(
+    *,
+    id: str,
+    phase: str,
+    district: str,
+    village: str,
+    kind: str,
+    risk: str | None,
+    rank: int,
+    sites: tuple[str, ...],
+    need: tuple[tuple[str, int], ...],
+    shifts: int = 1,
+    duty: str = "",
+    span: Span = NOWHERE,
+) -> Post:
+    """A post by keyword; `duty` defaults to the post's own id."""
+    return Post(
+        id, phase, district, village, kind, risk, rank, sites, need, shifts, duty or id, span
+    )
 
 
 class Assignment(NamedTuple):
-    """`people` of `unit` (of `force`) on `post`."""
+    """`people` of `unit` (of `force`) on `post`, in all (every shift's crew)."""
 
     post: str
     unit: str
@@ -59,24 +92,28 @@ class Assignment(NamedTuple):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Hold:
-    """People held back from `unit` by a reserve of `holder` (a rayon or pool)."""
+    """People held back from `unit` by a reserve of `holder` (a rayon or pool). `duty` names
+    the reserve statement: its holds in phases that overlap are the same people."""
 
     holder: str
     unit: str
     people: int
+    duty: str = ""
     span: Span = field(default=NOWHERE, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Shortfall:
-    """A district short of people of one force in one phase, and the units that limit it."""
+    """A district short of people of one force in one phase, and the units that limit it
+    (the units on its side of the minimum cut; none when no unit may staff it)."""
 
     phase: str
     district: str
     force: str
     need: int
     have: int
-    bottleneck: tuple[str, ...]  # covering units, all fully committed
+    bottleneck: tuple[str, ...]
+    covered: bool = True  # False: no unit of the force may staff the district
 
     @property
     def short(self) -> int:
@@ -85,17 +122,20 @@ class Shortfall:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Load:
-    """A unit's commitments in one phase against its own strength."""
+    """A unit's commitments in one phase against its own strength: what this phase holds
+    and posts, and `peak`, the most it has out at any moment of the phase (phases that
+    overlap it included)."""
 
     unit: str
     strength: int
     available: bool
     held: int  # by reserves
     posted: int  # on posts
+    peak: int
 
     @property
     def spare(self) -> int:
-        return self.strength - self.held - self.posted if self.available else 0
+        return max(self.strength - self.peak, 0) if self.available else 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -106,8 +146,8 @@ class ClassLine:
     force: str
     sites: int
     by_ratio: Fraction  # what the class's ratio asks for (0 for fixed guards)
-    by_posts: int  # what the posts need (the ratio rounded up per post)
-    allocated: int
+    by_posts: int  # what the posts need on duty at once (the ratio rounded up per post)
+    allocated: int  # people given, in all (every shift)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -122,8 +162,37 @@ class PhaseDeployment:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class PhaseEscalation:
+    """The escalation graph of one phase, as the checks found it."""
+
+    phase: str
+    edges: tuple[tuple[str, str], ...]  # (command, the command it escalates to)
+    present: frozenset[str]  # commands there in the phase
+    cycles: tuple[tuple[str, ...], ...]  # each loop's commands, from its first by name
+    dead_ends: tuple[str, ...]  # commands there, not final, escalating to nobody
+    chains: tuple[tuple[str, ...], ...]  # chains longer than the plan's limit
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Escalation:
+    """The escalation graph of every phase: what the briefing, Mermaid and `graph` draw."""
+
+    phases: tuple[PhaseEscalation, ...] = ()
+
+    def phase(self, name: str) -> PhaseEscalation | None:
+        return next((p for p in self.phases if p.phase == name), None)
+
+    def looped(self) -> frozenset[str]:
+        return frozenset(n for p in self.phases for cycle in p.cycles for n in cycle)
+
+    def dead(self) -> frozenset[str]:
+        return frozenset(n for p in self.phases for n in p.dead_ends)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Deployment:
     phases: tuple[PhaseDeployment, ...] = ()
+    escalation: Escalation = Escalation()
 
     def phase(self, name: str) -> PhaseDeployment | None:
         return next((p for p in self.phases if p.phase == name), None)

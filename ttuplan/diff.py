@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ttuplan import model as m
-from ttuplan.check.escalation import commands, edges_in
 from ttuplan.deployment import Deployment
+from ttuplan.domain import commands, edges_in
 
 Count = tuple[int, int]  # (before, after)
 

@@ -1,9 +1,13 @@
-"""`ttuplan graph`: the escalation graph or the command hierarchy as Mermaid or DOT text.
+"""`ttuplan graph` and the briefing's diagram: the escalation graph or the command
+hierarchy as Mermaid or DOT text.
 
-Escalation: an edge for every `escalates to`; one that holds only `during` some phases is
-dashed and names them. Units on a loop (in any phase) are red; dead ends (no edge in some
-phase, not `final`) orange; final units have a double border. `focus` keeps one unit
-and the chains that start from it. Hierarchy: the `parent` tree with strengths.
+Escalation is drawn from the checker's own analysis (`Deployment.escalation`, or
+`check.escalation.analyse_escalation` for a plan not yet allocated): an edge for every
+`escalates to` that holds in some phase; one that holds only in some phases (a `during`
+edge, or an unqualified one that a `during` edge replaces there) is dashed and names
+them. Commands on a loop (in any phase) are red; dead ends (no edge in some phase, not
+`final`) orange; final units have a double border. `focus` keeps one command and the
+chains that start from it. Hierarchy: the `parent` tree with strengths.
 """
 
 from __future__ import annotations
@@ -11,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-import networkx as nx
-
 from ttuplan import model as m
-from ttuplan.check.escalation import commands, graph_of
+from ttuplan.deployment import Escalation
+from ttuplan.domain import commands
 from ttuplan.render.escape import mermaid_label
 
 
@@ -22,7 +25,7 @@ from ttuplan.render.escape import mermaid_label
 class Edge:
     source: str
     target: str
-    during: tuple[str, ...]  # empty: unqualified
+    during: tuple[str, ...]  # empty: in every phase
 
 
 @dataclass(frozen=True)
@@ -31,28 +34,20 @@ class Drawing:
     edges: tuple[Edge, ...]
 
 
-def escalation_drawing(plan: m.Plan, focus: str | None = None) -> Drawing:
-    looped: set[str] = set()
-    dead: set[str] = set()
-    escalating = {u.force for u in plan.units if u.final or u.escalations}
-    units = {u.name: u for u in plan.units}
-    for phase in plan.phases:
-        graph = graph_of(plan, phase)
-        for component in nx.strongly_connected_components(graph):
-            if len(component) > 1 or any(graph.has_edge(n, n) for n in component):
-                looped |= component
-        for node, data in graph.nodes(data=True):
-            outside = node in units and units[node].force not in escalating
-            if (
-                data["present"]
-                and not data["final"]
-                and not outside
-                and graph.out_degree(node) == 0
-            ):
-                dead.add(node)
+def escalation_drawing(plan: m.Plan, analysis: Escalation, focus: str | None = None) -> Drawing:
+    phases = [p.phase for p in analysis.phases]
+    holds: dict[tuple[str, str], list[str]] = {}
+    for phase in analysis.phases:
+        for edge in phase.edges:
+            holds.setdefault(edge, []).append(phase.phase)
     everything = commands(plan)
-    edges = [Edge(c.name, e.target, e.during) for c in everything for e in c.escalations]
-    keep = _reachable(focus, edges) if focus else {c.name for c in everything}
+    order = {c.name: i for i, c in enumerate(everything)}
+    edges = [
+        Edge(source, target, () if when == phases else tuple(when))
+        for (source, target), when in sorted(holds.items(), key=lambda kv: order[kv[0][0]])
+    ]
+    looped, dead = analysis.looped(), analysis.dead()
+    keep = _reachable(focus, edges) if focus else set(order)
     nodes = []
     for command in everything:
         if command.name not in keep:
@@ -66,8 +61,7 @@ def escalation_drawing(plan: m.Plan, focus: str | None = None) -> Drawing:
             if command.final
             else ""
         )
-        label = units[command.name].label if command.name in units else _label(plan, command.name)
-        nodes.append((command.name, label, style))
+        nodes.append((command.name, command.label, style))
     return Drawing(
         nodes=tuple(nodes), edges=tuple(e for e in edges if e.source in keep and e.target in keep)
     )
@@ -88,11 +82,6 @@ def hierarchy_drawing(plan: m.Plan, focus: str | None = None) -> Drawing:
     return Drawing(
         nodes=nodes, edges=tuple(e for e in edges if e.source in keep and e.target in keep)
     )
-
-
-def _label(plan: m.Plan, name: str) -> str:
-    holders: list[m.Rayon | m.Pool] = [*plan.rayons, *plan.pools]
-    return next((h.label for h in holders if h.name == name), name)
 
 
 def _reachable(start: str | None, edges: Iterable[Edge]) -> set[str]:

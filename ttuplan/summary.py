@@ -18,9 +18,15 @@ Row = dict[str, Any]
 
 
 def number(value: Fraction | int) -> int | float:
-    """A whole number as int; a fraction of a person as a float with one decimal."""
+    """A whole number as int; a fraction of a person as a float (the text shows one
+    decimal; the data keeps the value)."""
     fraction = Fraction(value)
-    return int(fraction) if fraction.denominator == 1 else round(float(fraction), 1)
+    return int(fraction) if fraction.denominator == 1 else float(fraction)
+
+
+def counted(count: int, word: str) -> str:
+    """`1 post`, `280 posts`, `1,548 people`: a number and its noun, agreeing."""
+    return f"{count:,} {word}" if count == 1 else f"{count:,} {word}s"
 
 
 def rule_text(risk: RiskClass, force: str) -> str:
@@ -62,7 +68,13 @@ def _phase(phase: Phase, deployment: PhaseDeployment, risks: dict[str, RiskClass
             if load.strength
         ],
         "shortfalls": [
-            {"district": s.district, "force": s.force, "need": s.need, "have": s.have}
+            {
+                "district": s.district,
+                "force": s.force,
+                "need": s.need,
+                "have": s.have,
+                "covered": s.covered,
+            }
             for s in deployment.shortfalls
         ],
     }
@@ -106,7 +118,8 @@ def summary_text(data: dict[str, Any]) -> str:
     for phase in data["phases"]:
         start, end = phase["start"].replace("T", " "), phase["end"].replace("T", " ")
         lines.append(
-            f"phase {phase['phase']}: {phase['label']} ({start} .. {end}), {phase['posts']:,} posts"
+            f"phase {phase['phase']}: {phase['label']} ({start} .. {end}), "
+            f"{counted(phase['posts'], 'post')}"
         )
         for force in phase["forces"]:
             lines.append(
@@ -131,9 +144,10 @@ def summary_text(data: dict[str, Any]) -> str:
                 f"{unit['posted']:>7,} {spare:>9}"
             )
         for short in phase["shortfalls"]:
+            why = "" if short["covered"] else f" (no {short['force']} unit covers it)"
             lines.append(
                 f"  SHORT: {short['district']} needs {short['need']:,} "
-                f"{short['force']}, has {short['have']:,}"
+                f"{short['force']}, has {short['have']:,}{why}"
             )
         lines.append("")
     return "\n".join(lines)

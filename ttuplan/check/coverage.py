@@ -1,251 +1,254 @@
-"""Coverage diagnostics: districts nobody covers, shortfalls and their bottleneck, rayons,
-reserves overdrawn, units committed twice over, reserves out of reach, sites without rules.
+"""Coverage rules: districts nobody may staff, posts left unstaffed (explained by the cut),
+districts in no rayon, reserves overdrawn, sites without staffing rules.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable
 from itertools import chain
 
 from ttuplan import model as m
-from ttuplan.check.allocate import Overdraw
-from ttuplan.check.posts import Unruled
-from ttuplan.check.timeline import phases_overlap
-from ttuplan.deployment import Assignment, PhaseDeployment, Post, Shortfall
+from ttuplan.check.allocate import Allocation, Cut, Overdraw
+from ttuplan.deployment import Load
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.domain import available, staffing
+
+EMPTY_SHOWN = 3  # post ids listed per group of empty posts
 
 
-def people(count: int) -> str:
-    return "1 person" if count == 1 else f"{count} people"
+def names(items: Iterable[str]) -> str:
+    """`a`, `a` and `b`, `a`, `b` and `c`: names quoted, as messages list them."""
+    quoted = [f"`{item}`" for item in items]
+    if len(quoted) <= 1:
+        return "".join(quoted)
+    return ", ".join(quoted[:-1]) + " and " + quoted[-1]
 
 
-def _phases(names: Sequence[str]) -> str:
-    quoted = [f"`{n}`" for n in names]
-    return quoted[0] if len(quoted) == 1 else ", ".join(quoted[:-1]) + " and " + quoted[-1]
-
-
-def uncovered(
-    plan: m.Plan, found: dict[tuple[str, str], list[str]], guard_spans: dict[tuple[str, str], Post]
-) -> list[Diagnostic]:
+def uncovered(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP401: posts need a force in a district that no unit of the force may staff."""
     districts = {d.name: d for d in plan.districts}
-    problems = []
-    for (district, force), phases in found.items():
-        post = guard_spans[(district, force)]
-        problems.append(
-            Diagnostic(
-                code=codes.UNCOVERED_DISTRICT,
-                message=f"no {force} unit covers district `{district}`, which has sites to guard "
-                f"in {_phases(phases)}",
-                span=districts[district].span,
-                label=f"no {force} unit covers this district",
-                related=(Label(span=post.span, message=f"guards sites in `{district}`"),),
-                help=f"add `{district}` to the `covers` of the {force} unit responsible for it",
-            )
+    for found in allocation.uncovered:
+        yield Diagnostic(
+            code=codes.UNCOVERED_DISTRICT,
+            message=f"no {found.force} unit covers district `{found.district}`, which has sites "
+            f"to guard in {names(found.phases)}",
+            span=districts[found.district].span,
+            label=f"no {found.force} unit covers this district",
+            related=(Label(span=found.post.span, message=f"guards sites in `{found.district}`"),),
+            help=f"add `{found.district}` to the `covers` of the {found.force} unit responsible "
+            "for it",
         )
-    return problems
 
 
-def understaffed(plan: m.Plan, phase: PhaseDeployment) -> list[Diagnostic]:
-    """A diagnostic for every shortfall of a phase."""
-    if not phase.shortfalls:
-        return []
-    posted = _posted_by_district(phase)
-    return [_understaffed(plan, shortfall, phase, posted) for shortfall in phase.shortfalls]
+def understaffed(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP402: posts left unstaffed, once per cut: the districts that together need more
+    than the only units that may staff them can give."""
+    loads = {d.phase: {load.unit: load for load in d.loads} for d in allocation.deployment.phases}
+    for cut in allocation.cuts:
+        yield _understaffed(plan, cut, loads[cut.phase])
 
 
-def _understaffed(
-    plan: m.Plan, shortfall: Shortfall, phase: PhaseDeployment, posted: dict[str, dict[str, int]]
-) -> Diagnostic:
+def _understaffed(plan: m.Plan, cut: Cut, loads: dict[str, Load]) -> Diagnostic:
     units = {u.name: u for u in plan.units}
     districts = {d.name: d for d in plan.districts}
-    loads = {load.unit: load for load in phase.loads}
-    related = []
-    for name in shortfall.bottleneck:
-        load = loads[name]
-        if not load.available:
-            related.append(
-                Label(
-                    span=units[name].span,
-                    message=f"`{name}` covers it but is not there in this phase",
-                )
-            )
-            continue
-        where = ", ".join(
-            f"{people} to {district}"
-            for district, people in sorted(posted[name].items(), key=lambda kv: (-kv[1], kv[0]))
+    risks = {r.name: r.label for r in plan.risks}
+    phase = next(p for p in plan.phases if p.name == cut.phase)
+    short = cut.need - cut.given
+    where = (
+        f"district `{cut.districts[0]}` needs"
+        if len(cut.districts) == 1
+        else f"districts {names(cut.districts)} together need"
+    )
+    it = "it" if len(cut.districts) == 1 else "them"
+    if cut.units:
+        who = ", ".join(f"`{u.unit}` {u.gives}" for u in cut.units)
+        one = len(cut.units) == 1
+        busy = sum(u.elsewhere for u in cut.units)
+        all_of = (
+            f"all {'it has' if one else 'they have'} left, {cut.given} ({busy} on posts of "
+            f"phases overlapping `{cut.phase}` at the same time)"
+            if busy
+            else f"all {cut.given}"
         )
-        held = f"{load.held} held by reserves, " if load.held else ""
+        gives = (
+            f"the only {'unit' if one else 'units'} that can staff {it} ({who}) "
+            f"{'gives' if one else 'give'} {all_of}"
+        )
+    else:
+        gives = f"no unit that may staff {it} is there in this phase"
+    related = []
+    for member in cut.units:
+        parts = [f"strength {member.strength}"]
+        if member.held:
+            parts.append(f"{member.held} held by reserves")
+        if member.elsewhere:
+            parts.append(f"{member.elsewhere} on posts of phases overlapping `{cut.phase}`")
+        parts.append(f"{member.gives} on these posts")
+        related.append(
+            Label(span=units[member.unit].span, message=f"`{member.unit}`: " + ", ".join(parts))
+        )
+    for name in cut.absent:
         related.append(
             Label(
                 span=units[name].span,
-                message=f"`{name}`: strength {load.strength}, {held}"
-                f"{load.posted} on posts ({where or 'none'}); none spare",
+                message=f"`{name}` may staff {it} but is not there in `{cut.phase}`"
+                f"{_window(units[name])}",
             )
         )
-    spare = _spare_helper(plan, shortfall, phase)
-    ways = []
-    if shortfall.bottleneck:
-        ways.append(f"raise the strength of `{shortfall.bottleneck[0]}` by {shortfall.short}")
-    if spare:
-        ways.append(
-            f"add `{shortfall.district}` to the `covers` of `{spare[0][1]}` "
-            f"({spare[0][0]} {shortfall.force} spare in this phase)"
+    first = cut.short[0]
+    for district in cut.districts:
+        if district != first:
+            state = "also short" if district in cut.short else "staffed from the same units"
+            related.append(Label(span=districts[district].span, message=f"`{district}`: {state}"))
+    notes = []
+    for group in cut.empty:
+        kind = risks.get(group.risk or "", "fixed guard")
+        listed = ", ".join(group.posts[:EMPTY_SHOWN])
+        more = (
+            f" and {len(group.posts) - EMPTY_SHOWN} more" if len(group.posts) > EMPTY_SHOWN else ""
         )
-    ways.append("or lower the demand (risk-class rules, fixed guards)")
+        notes.append(
+            f"left short in `{group.district}`: {len(group.posts)} {kind} "
+            f"{'post' if len(group.posts) == 1 else 'posts'} ({listed}{more}), "
+            f"{group.people} {cut.force} missing"
+        )
     return Diagnostic(
         code=codes.UNDERSTAFFED,
-        message=f"district `{shortfall.district}` is short of {shortfall.short} "
-        f"{shortfall.force} in phase `{shortfall.phase}`: its posts need {shortfall.need}, "
-        f"the units covering it can give {shortfall.have}",
-        span=districts[shortfall.district].span,
-        label=f"short by {shortfall.short} {shortfall.force}",
+        message=f"{where} {cut.need} {cut.force} in phase `{cut.phase}`; {gives}: short {short}",
+        span=districts[first].span,
+        label=f"short by {short} {cut.force}",
         related=tuple(related),
-        notes=(f"bottleneck: {', '.join(f'`{u}`' for u in shortfall.bottleneck) or 'none'}",),
-        help=", ".join(ways[:-1]) + (", " if len(ways) > 1 else "") + ways[-1],
+        notes=tuple(notes),
+        help=_remedies(plan, cut, short, loads, phase),
     )
 
 
-def _spare_helper(
-    plan: m.Plan, shortfall: Shortfall, phase: PhaseDeployment
-) -> list[tuple[int, str]]:
-    """Units that could close a shortfall by covering the district: same force, not a
-    reserve, with spare people; those near the bottleneck (sharing a district) first."""
-    units = {u.name: u for u in plan.units}
-    near = {d for name in shortfall.bottleneck for d in units[name].covers}
-    candidates = [
-        (load.spare, load.unit)
-        for load in phase.loads
-        if load.spare > 0
-        and units[load.unit].force == shortfall.force
-        and units[load.unit].role != "reserve"
-    ]
-    close = [c for c in candidates if units[c[1]].covers_all or near & set(units[c[1]].covers)]
-    return sorted(close or candidates, key=lambda pair: (-pair[0], pair[1]))
+def _window(unit: m.Unit) -> str:
+    parts = []
+    if unit.available_from:
+        parts.append(f"from {unit.available_from:%Y-%m-%d %H:%M}")
+    if unit.available_until:
+        parts.append(f"until {unit.available_until:%Y-%m-%d %H:%M}")
+    return f" (there {' '.join(parts)})" if parts else ""
 
 
-def _posted_by_district(phase: PhaseDeployment) -> dict[str, dict[str, int]]:
-    district_of = {post.id: post.district for post in phase.posts}
-    posted: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
-    for assignment in phase.assignments:
-        posted[assignment.unit][district_of[assignment.post]] += assignment.people
-    return posted
+def _remedies(plan: m.Plan, cut: Cut, short: int, loads: dict[str, Load], phase: m.Phase) -> str:
+    """Fixes that would work: more people in a unit of the cut, the window of a unit that
+    is away, a unit with spare people at the same time given the district, less demand."""
+    ways = []
+    if cut.units:
+        # one that may staff the short district itself, if there is one
+        staff = staffing(plan)
+        staffs = [u.unit for u in cut.units if cut.short[0] in staff[u.unit]]
+        ways.append(f"raise the strength of `{(staffs or [cut.units[0].unit])[0]}` by {short}")
+    if any(u.elsewhere for u in cut.units):
+        ways.append(f"move `{cut.phase}` or the phases overlapping it apart in time")
+    for name in cut.absent[:1]:
+        ways.append(
+            f"make `{name}` available for `{cut.phase}` (its `available` window, not "
+            "its strength, keeps it away)"
+        )
+    helper = _spare_unit(plan, cut, loads, phase)
+    if helper is not None:
+        spare, name = helper
+        ways.append(
+            f"add `{cut.short[0]}` to the `covers` of `{name}` ({spare} {cut.force} spare "
+            "at the same time)"
+        )
+    ways.append("or lower the demand (risk-class rules, fixed guards)")
+    return ", ".join(ways[:-1]) + (", " if len(ways) > 1 else "") + ways[-1]
 
 
-def outside_rayons(plan: m.Plan, phases: Sequence[PhaseDeployment]) -> list[Diagnostic]:
-    """Districts with guarded sites that no rayon backs up."""
+def _spare_unit(
+    plan: m.Plan, cut: Cut, loads: dict[str, Load], phase: m.Phase
+) -> tuple[int, str] | None:
+    """A unit of the force with people spare throughout the phase that may not yet staff
+    the cut's districts; one that shares a district with the cut's units first."""
+    inside = {u.unit for u in cut.units} | set(cut.absent)
+    staff = staffing(plan)
+    near = {d for name in inside for d in staff[name]}
+    candidates = []
+    for unit in plan.units:
+        load = loads.get(unit.name)
+        if (
+            load is None
+            or unit.name in inside
+            or unit.force != cut.force
+            or unit.role == "reserve"
+            or not available(unit, phase)
+            or load.spare <= 0
+        ):
+            continue
+        close = bool(near & set(staff[unit.name]))
+        candidates.append((not close, -load.spare, unit.name, load.spare))
+    if not candidates:
+        return None
+    _, _, name, spare = min(candidates)
+    return spare, name
+
+
+def outside_rayons(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP403: districts with guarded sites that no rayon backs up."""
     if not plan.rayons:
-        return []
+        return
     in_rayon = {d for rayon in plan.rayons for d in rayon.districts}
     if not {d.name for d in plan.districts} - in_rayon:
-        return []  # the usual case, found without looking at the sites
+        return  # the usual case, found without looking at the sites
+    phases = allocation.deployment.phases
     guarded = set(chain.from_iterable(post.sites for d in phases for post in d.posts))
     counts: dict[str, int] = defaultdict(int)
     for site in plan.sites:
         if site.district not in in_rayon and site.id in guarded:
             counts[site.district] += 1
-    return [
-        Diagnostic(
-            code=codes.OUTSIDE_RAYON,
-            message=f"district `{d.name}` ({counts[d.name]} guarded sites) is in no rayon",
-            span=d.span,
-            label="in no rayon's `districts`",
-            help="add it to the `districts` of the rayon that should back it up",
-        )
-        for d in plan.districts
-        if counts.get(d.name)
-    ]
+    for district in plan.districts:
+        if counts.get(district.name):
+            yield Diagnostic(
+                code=codes.OUTSIDE_RAYON,
+                message=f"district `{district.name}` ({counts[district.name]} guarded sites) is "
+                "in no rayon",
+                span=district.span,
+                label="in no rayon's `districts`",
+                help="add it to the `districts` of the rayon that should back it up",
+            )
 
 
-def overdrawn(draws: list[Overdraw]) -> list[Diagnostic]:
+def overdrawn(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP404: a reserve that wants more than its units have left in a phase."""
     by_reserve: dict[int, list[Overdraw]] = defaultdict(list)
-    for draw in draws:
+    for draw in allocation.overdraws:
         by_reserve[id(draw.reserve)].append(draw)
-    problems = []
     for group in by_reserve.values():
         first = group[0]
         left = ", ".join(f"`{unit}` {people}" for unit, people in first.left)
-        problems.append(
-            Diagnostic(
-                code=codes.RESERVE_OVERDRAWN,
-                message=f"`{first.holder}` holds back {first.reserve.amount} but its units have "
-                f"only {first.got} left in {_phases([d.phase for d in group])}",
-                span=first.reserve.span,
-                label=f"{first.reserve.amount - first.got} more than there is",
-                notes=(f"left in `{first.phase}` before this reserve: {left}",),
-                help=f"lower the reserve to {first.got}, draw from another unit as well, or raise "
-                "the strength of its units",
-            )
+        yield Diagnostic(
+            code=codes.RESERVE_OVERDRAWN,
+            message=f"`{first.holder}` holds back {first.reserve.amount} but its units have "
+            f"only {first.got} left in {names(d.phase for d in group)}",
+            span=first.reserve.span,
+            label=f"{first.reserve.amount - first.got} more than there is",
+            notes=(f"left in `{first.phase}` before this reserve: {left}",),
+            help=f"lower the reserve to {first.got}, draw from another unit as well, or raise "
+            "the strength of its units",
         )
-    return problems
 
 
-def overcommitted(plan: m.Plan, phases: Sequence[PhaseDeployment]) -> list[Diagnostic]:
-    """Units whose commitments in phases that overlap in time exceed their strength."""
-    by_name = {p.name: p for p in plan.phases}
-    committed = {d.phase: {load.unit: load.held + load.posted for load in d.loads} for d in phases}
-    overlapping = {
-        d.phase: tuple(
-            p.name
-            for p in plan.phases
-            if p is by_name[d.phase] or phases_overlap(p, by_name[d.phase])
-        )
-        for d in phases
-    }
-    problems = []
-    for unit in plan.units:
-        if not unit.strength:
-            continue
-        used = {phase: loads.get(unit.name, 0) for phase, loads in committed.items()}
-        worst: tuple[int, tuple[str, ...]] = (0, ())
-        for deployment in phases:
-            together = overlapping[deployment.phase]
-            total = sum(used.get(name, 0) for name in together)
-            if len(together) > 1 and total > unit.strength and total > worst[0]:
-                worst = (total, together)
-        if worst[0]:
-            problems.append(
-                Diagnostic(
-                    code=codes.OVERCOMMITTED_UNIT,
-                    message=f"`{unit.name}` has {people(unit.strength)} but {worst[0]} are "
-                    f"committed at once: phases {_phases(worst[1])} overlap",
-                    span=unit.span,
-                    label=f"strength {unit.strength}",
-                    related=tuple(
-                        Label(span=by_name[n].span, message=f"{used.get(n, 0)} committed in `{n}`")
-                        for n in worst[1]
-                    ),
-                    help="separate the phases in time, or take fewer people from this unit",
-                )
-            )
-    return problems
-
-
-def no_rules(found: list[Unruled]) -> list[Diagnostic]:
-    seen: set[tuple[int, str, str]] = set()
-    problems = []
-    for item in found:
-        key = (id(item.guard), item.risk, item.kind)
+def no_rules(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP408: sites guarded by risk whose class has no rule for their kind."""
+    seen: set[tuple[object, ...]] = set()
+    for item in allocation.unruled:
+        # one per guard statement, class and kind (a top-level guard is a copy per phase)
+        key = (item.guard.span, item.guard.targets, item.risk, item.kind)
         if key in seen:
             continue
         seen.add(key)
-        problems.append(
-            Diagnostic(
-                code=codes.NO_STAFFING_RULE,
-                message=f"{item.sites} `{item.kind}` sites of class `{item.risk}` are guarded by "
-                f"risk, but `{item.risk}` has no rule for `{item.kind}`",
-                span=item.guard.span,
-                label="these sites get nobody",
-                help=f"add a rule such as `polri 1 per {item.kind}` to risk class `{item.risk}`, "
-                f"or guard them `with N force`",
-            )
+        yield Diagnostic(
+            code=codes.NO_STAFFING_RULE,
+            message=f"{item.sites} `{item.kind}` sites of class `{item.risk}` are guarded by "
+            f"risk, but `{item.risk}` has no rule for `{item.kind}`",
+            span=item.guard.span,
+            label="these sites get nobody",
+            help=f"add a rule such as `polri 1 per {item.kind}` to risk class `{item.risk}`, "
+            f"or guard them `with N force`",
         )
-    return problems
-
-
-def allocated_by_post(assignments: Sequence[Assignment]) -> dict[tuple[str, str], int]:
-    totals: dict[tuple[str, str], int] = defaultdict(int)
-    for assignment in assignments:
-        totals[(assignment.post, assignment.force)] += assignment.people
-    return totals

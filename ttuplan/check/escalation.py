@@ -1,207 +1,244 @@
 """Escalation: one directed graph per phase (networkx); every chain must reach a `final`
 unit, without loops, through units that are there in that phase, within the plan's limit.
 
-An edge `escalates to X during P` applies in phase P and replaces a command's unqualified
-edges there. A site escalates to the unit that guards it, one hop more.
+`analyse_escalation` finds, per phase, the edges (`domain.edges_in`: an edge `during P`
+replaces a command's unqualified edges in P), the loops, the dead ends and the chains
+longer than the limit (a site escalates to the unit that guards it, one hop more). The
+analysis is kept in the Deployment: the rules below report from it, and the briefing,
+Mermaid and `ttuplan graph` draw it.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
 from ttuplan import model as m
-from ttuplan.check.timeline import available
-from ttuplan.deployment import PhaseDeployment
+from ttuplan.check.allocate import Allocation
+from ttuplan.deployment import Escalation, PhaseEscalation
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
-from ttuplan.source import Span
+from ttuplan.domain import (
+    Command,
+    available,
+    commands,
+    edges_in,
+    escalates,
+    escalating_forces,
+    present,
+)
+
+SITE = "a site"  # the first hop of a chain that starts at a guarded site
+HOPS_SHOWN = 12  # hops of a loop or chain written out in a message; the rest are counted
 
 
-@dataclass(frozen=True, slots=True)
-class Command:
-    """A unit, rayon or pool, as a node of the escalation graph."""
+def analyse_escalation(plan: m.Plan, guarding: Mapping[str, set[str]] | None = None) -> Escalation:
+    """The escalation graph of every phase; `guarding`: per phase, the units on posts."""
+    everything = commands(plan)
+    forces = escalating_forces(plan)
+    phases = []
+    for phase in plan.phases:
+        graph = _graph(everything, phase)
+        cycles = []
+        for component in nx.strongly_connected_components(graph):
+            if len(component) > 1 or any(graph.has_edge(n, n) for n in component):
+                cycles.append(_cycle(graph.subgraph(component)))
+        dead = tuple(
+            c.name
+            for c in everything
+            if graph.nodes[c.name]["present"]
+            and not c.final
+            and graph.out_degree(c.name) == 0
+            and escalates(c, forces)
+        )
+        phases.append(
+            PhaseEscalation(
+                phase=phase.name,
+                edges=tuple(graph.edges),
+                present=frozenset(n for n, data in graph.nodes(data=True) if data["present"]),
+                cycles=tuple(sorted(cycles)),
+                dead_ends=dead,
+                chains=_long_chains(
+                    graph, (guarding or {}).get(phase.name, set()), plan.info.escalation_limit
+                ),
+            )
+        )
+    return Escalation(phases=tuple(phases))
 
-    name: str
-    span: Span
-    escalations: tuple[m.Escalation, ...]
-    final: bool
-    unit: m.Unit | None
 
-
-def commands(plan: m.Plan) -> list[Command]:
-    return [
-        *(Command(u.name, u.span, u.escalations, u.final, u) for u in plan.units),
-        *(Command(r.name, r.span, r.escalations, False, None) for r in plan.rayons),
-        *(Command(p.name, p.span, p.escalations, False, None) for p in plan.pools),
-    ]
-
-
-def edges_in(command: Command, phase: str) -> tuple[m.Escalation, ...]:
-    qualified = tuple(e for e in command.escalations if phase in e.during)
-    return qualified or tuple(e for e in command.escalations if not e.during)
-
-
-def graph_of(plan: m.Plan, phase: m.Phase) -> nx.DiGraph[str]:
-    """The escalation graph of one phase; each edge keeps its `escalates to` statement."""
+def _graph(everything: list[Command], phase: m.Phase) -> nx.DiGraph[str]:
     graph: nx.DiGraph[str] = nx.DiGraph()
-    for command in commands(plan):
-        graph.add_node(command.name, final=command.final, present=_present(command, phase))
+    for command in everything:
+        graph.add_node(command.name, present=present(command, phase))
+    for command in everything:
         for edge in edges_in(command, phase.name):
-            graph.add_edge(command.name, edge.target, statement=edge)
+            graph.add_edge(command.name, edge.target)
     return graph
 
 
-def _present(command: Command, phase: m.Phase) -> bool:
-    return command.unit is None or available(command.unit, phase)
+def _cycle(component: nx.DiGraph[str]) -> tuple[str, ...]:
+    """A loop's commands in escalation order, from the first by name."""
+    start = min(component.nodes)
+    return tuple(a for a, _ in nx.find_cycle(component, source=start))
 
 
-def check_escalation(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Diagnostic]:
-    by_command = {c.name: c for c in commands(plan)}
-    # Forces with no `escalates to` and no `final` unit at all (Linmas, often) are outside
-    # the escalation plan; their units are not dead ends.
-    escalating = {u.force for u in plan.units if u.final or u.escalations}
-    guarding = {d.phase: {a.unit for a in d.assignments} for d in deployments}
-    cycles: dict[tuple[str, ...], tuple[list[str], list[m.Escalation]]] = {}
-    dead: dict[str, list[str]] = defaultdict(list)
-    absent: dict[int, tuple[m.Escalation, str, list[str]]] = {}
-    longest: tuple[int, list[str], str] = (0, [], "")
-    for phase in plan.phases:
-        graph = graph_of(plan, phase)
-        for source, target, data in graph.edges(data=True):
-            target_unit = by_command[target].unit
-            if (
-                graph.nodes[source]["present"]
-                and target_unit is not None
-                and not available(target_unit, phase)
-            ):
-                edge = data["statement"]
-                absent.setdefault(id(edge), (edge, source, []))[2].append(phase.name)
-        for component in nx.strongly_connected_components(graph):
-            looped = len(component) > 1 or any(graph.has_edge(n, n) for n in component)
-            if looped:
-                hops = [data["statement"] for _, _, data in _cycle_edges(graph.subgraph(component))]
-                key = tuple(sorted(component))
-                cycles.setdefault(key, ([], hops))[0].append(phase.name)
-        for node, data in graph.nodes(data=True):
-            unit = by_command[node].unit
-            outside = unit is not None and unit.force not in escalating
-            if (
-                data["present"]
-                and not data["final"]
-                and graph.out_degree(node) == 0
-                and not outside
-            ):
-                dead[node].append(phase.name)
-        chain = _longest_chain(graph, guarding.get(phase.name, set()))
-        if len(chain) - 1 > longest[0]:
-            longest = (len(chain) - 1, chain, phase.name)
-    problems = [
-        _absent(edge, source, phases, by_command[edge.target], plan)
-        for edge, source, phases in absent.values()
-    ]
-    problems += [_cycle(phases, hops) for phases, hops in cycles.values()]
-    problems += [_dead_end(by_command[name], phases) for name, phases in dead.items()]
-    if longest[0] > plan.info.escalation_limit:
-        problems.append(_too_long(plan, *longest))
-    return problems
-
-
-def _cycle_edges(graph: nx.DiGraph[str]) -> list[tuple[str, str, dict[str, m.Escalation]]]:
-    start = min(graph.nodes)
-    cycle = nx.find_cycle(graph, source=start)
-    return [(a, b, graph.edges[a, b]) for a, b in cycle]
-
-
-def _longest_chain(graph: nx.DiGraph[str], guarding: set[str]) -> list[str]:
-    """The longest loop-free chain to a final unit, counting a site's hop to its guard."""
+def _long_chains(
+    graph: nx.DiGraph[str], guarding: set[str], limit: int
+) -> tuple[tuple[str, ...], ...]:
+    """The longest loop-free chain from each place a report can start (a command nobody
+    escalates to, or a guarded site), where it is longer than `limit` hops."""
     acyclic = graph.copy()
     for component in nx.strongly_connected_components(graph):
         if len(component) > 1:
             acyclic.remove_nodes_from(component)
     acyclic.remove_edges_from(list(nx.selfloop_edges(acyclic)))
-    depth: dict[str, list[str]] = {}
+    longest: dict[str, tuple[str, ...]] = {}
     for node in reversed(list(nx.topological_sort(acyclic))):
-        successors = [depth[s] for s in acyclic.successors(node)]
-        depth[node] = [node, *max(successors, key=len)] if successors else [node]
-    best: list[str] = []
-    for node, chain in depth.items():
-        candidate = ["a site", *chain] if node in guarding else chain
-        if len(candidate) > len(best):
-            best = candidate
-    return best
+        after = [longest[s] for s in acyclic.successors(node)]
+        longest[node] = (node, *max(after, key=lambda c: (len(c), c))) if after else (node,)
+    found = []
+    for node, chain in longest.items():
+        if node in guarding:
+            start = (SITE, *chain)
+        elif acyclic.in_degree(node):
+            continue  # a chain through it is counted from where it starts
+        else:
+            start = chain
+        if len(start) - 1 > limit:
+            found.append(start)
+    return tuple(sorted(found))
 
 
-def _absent(
-    edge: m.Escalation, source: str, phases: list[str], target: Command, plan: m.Plan
-) -> Diagnostic:
-    unit = target.unit
-    assert unit is not None
-    when = []
-    if unit.available_from:
-        when.append(f"from {unit.available_from:%Y-%m-%d %H:%M}")
-    if unit.available_until:
-        when.append(f"until {unit.available_until:%Y-%m-%d %H:%M}")
-    there = [p.name for p in plan.phases if available(unit, p)]
-    suggestion = (
-        (
-            f"qualify this edge with `during {', '.join(there)}` and give `{source}` "
-            "another edge for the other phases"
+# ── the rules ──
+
+
+def loops(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP501: a loop, once for all the phases it is in, every hop at its statement."""
+    where: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for phase in allocation.deployment.escalation.phases:
+        for cycle in phase.cycles:
+            where[cycle].append(phase.phase)
+    statements = _statements(plan) if where else {}
+    for cycle, phases in where.items():
+        hops = [
+            statements[(a, b, phases[0])]
+            for a, b in zip(cycle, (*cycle[1:], cycle[0]), strict=True)
+        ]
+        names = [*cycle, cycle[0]]
+        shown = " -> ".join(names[: HOPS_SHOWN + 1])
+        if len(names) > HOPS_SHOWN + 1:
+            shown += f" -> ... ({len(names) - HOPS_SHOWN - 1} more hops)"
+        yield Diagnostic(
+            code=codes.ESCALATION_CYCLE,
+            message=f"escalation runs in a loop in {_phases(phases)}: {shown}",
+            span=hops[0].span,
+            label=f"escalates to `{hops[0].target}`",
+            related=tuple(
+                Label(span=hop.span, message=f"then to `{hop.target}`")
+                for hop in hops[1:HOPS_SHOWN]
+            ),
+            help="make one unit of the loop escalate upward to a `final` authority instead",
         )
-        if there
-        else f"escalate `{source}` to a unit that is there"
-    )
-    return Diagnostic(
-        code=codes.UNAVAILABLE_ESCALATION,
-        message=f"`{source}` escalates to `{unit.name}` in {', '.join(f'`{p}`' for p in phases)}, "
-        f"but `{unit.name}` is not there then",
-        span=edge.span,
-        label=f"`{unit.name}` is there only {' '.join(when)}",
-        related=(Label(span=unit.span, message=f"`{unit.name}` is defined here"),),
-        help=suggestion,
-    )
 
 
-def _cycle(phases: list[str], hops: list[m.Escalation]) -> Diagnostic:
-    names = [hop.target for hop in hops]
-    loop = " -> ".join([names[-1], *names])
-    return Diagnostic(
-        code=codes.ESCALATION_CYCLE,
-        message=f"escalation runs in a loop in {', '.join(f'`{p}`' for p in phases)}: {loop}",
-        span=hops[0].span,
-        label=f"escalates to `{hops[0].target}`",
-        related=tuple(Label(span=hop.span, message=f"then to `{hop.target}`") for hop in hops[1:]),
-        help="make one unit of the loop escalate upward to a `final` authority instead",
-    )
+def dead_ends(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP502: a command that escalates to nobody in some phase and is not final."""
+    by_name = {c.name: c for c in commands(plan)}
+    where: dict[str, list[str]] = defaultdict(list)
+    for phase in allocation.deployment.escalation.phases:
+        for name in phase.dead_ends:
+            where[name].append(phase.phase)
+    for name, phases in where.items():
+        command = by_name[name]
+        qualified = sorted({p for e in command.escalations for p in e.during})
+        yield Diagnostic(
+            code=codes.DEAD_END,
+            message=f"`{name}` escalates to nobody in {_phases(phases)} and is not `final`",
+            span=command.span,
+            label="a report stops here",
+            notes=(f"its only edges are for {', '.join(qualified)}",) if qualified else (),
+            help="add `escalates to UNIT` (for every phase), or mark it `final` if it decides",
+        )
 
 
-def _dead_end(command: Command, phases: list[str]) -> Diagnostic:
-    qualified = [e for e in command.escalations if e.during]
-    note = (
-        (f"its only edges are for {', '.join(sorted({p for e in qualified for p in e.during}))}",)
-        if qualified
-        else ()
-    )
-    return Diagnostic(
-        code=codes.DEAD_END,
-        message=f"`{command.name}` escalates to nobody in {', '.join(f'`{p}`' for p in phases)} "
-        "and is not `final`",
-        span=command.span,
-        label="a report stops here",
-        notes=note,
-        help="add `escalates to UNIT` (for every phase), or mark it `final` if it decides",
-    )
+def long_chains(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP503: each chain longer than the limit, once for all its phases, at its first hop."""
+    where: dict[tuple[str, ...], list[str]] = defaultdict(list)
+    for phase in allocation.deployment.escalation.phases:
+        for chain in phase.chains:
+            where[chain].append(phase.phase)
+    if not where:
+        return
+    statements = _statements(plan)
+    by_name = {c.name: c for c in commands(plan)}
+    limit = plan.info.escalation_limit
+    for chain, phases in where.items():
+        start = 1 if chain[0] == SITE else 0
+        first = statements.get((chain[start], chain[start + 1], phases[0]))
+        span = first.span if first is not None else by_name[chain[start]].span
+        shown = list(chain[: HOPS_SHOWN + 1])
+        more = f" -> ... ({len(chain) - len(shown)} more hops)" if len(chain) > len(shown) else ""
+        yield Diagnostic(
+            code=codes.CHAIN_TOO_LONG,
+            message=f"an escalation chain in {_phases(phases)} has {len(chain) - 1} hops, more "
+            f"than the limit {limit}: {' -> '.join(shown)}{more}",
+            span=span,
+            label=f"the chain starts here ({len(chain) - 1} hops)",
+            related=(Label(span=plan.info.span, message=f"escalation limit {limit}"),),
+            help="shorten the chain, or raise `escalation limit` in the plan block deliberately",
+        )
 
 
-def _too_long(plan: m.Plan, hops: int, chain: list[str], phase: str) -> Diagnostic:
-    return Diagnostic(
-        code=codes.CHAIN_TOO_LONG,
-        message=f"an escalation chain in `{phase}` has {hops} hops, more than the limit "
-        f"{plan.info.escalation_limit}: {' -> '.join(chain)}",
-        span=plan.info.span,
-        label=f"escalation limit {plan.info.escalation_limit}",
-        help="shorten the chain, or raise `escalation limit` in the plan block deliberately",
-    )
+def unavailable_targets(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP504: an edge, in a phase its source is there, to a unit that is not there then."""
+    units = {u.name: u for u in plan.units}
+    phases = {p.name: p for p in plan.phases}
+    everything = {c.name: c for c in commands(plan)}
+    found: dict[int, tuple[m.Escalation, str, list[str]]] = {}
+    for analysed in allocation.deployment.escalation.phases:
+        phase = phases[analysed.phase]
+        for source in everything.values():
+            if source.name not in analysed.present:
+                continue
+            for edge in edges_in(source, phase.name):
+                target = units.get(edge.target)
+                if target is not None and not available(target, phase):
+                    found.setdefault(id(edge), (edge, source.name, []))[2].append(phase.name)
+    for edge, name, where in found.values():
+        unit = units[edge.target]
+        when = []
+        if unit.available_from:
+            when.append(f"from {unit.available_from:%Y-%m-%d %H:%M}")
+        if unit.available_until:
+            when.append(f"until {unit.available_until:%Y-%m-%d %H:%M}")
+        there = [p.name for p in plan.phases if available(unit, p)]
+        yield Diagnostic(
+            code=codes.UNAVAILABLE_ESCALATION,
+            message=f"`{name}` escalates to `{unit.name}` in {_phases(where)}, but "
+            f"`{unit.name}` is not there then",
+            span=edge.span,
+            label=f"`{unit.name}` is there only {' '.join(when)}",
+            related=(Label(span=unit.span, message=f"`{unit.name}` is defined here"),),
+            help=(
+                f"qualify this edge with `during {', '.join(there)}` and give `{name}` "
+                "another edge for the other phases"
+            )
+            if there
+            else f"escalate `{name}` to a unit that is there",
+        )
+
+
+def _statements(plan: m.Plan) -> dict[tuple[str, str, str], m.Escalation]:
+    """(source, target, phase) -> the `escalates to` statement of that edge."""
+    found: dict[tuple[str, str, str], m.Escalation] = {}
+    for command in commands(plan):
+        for phase in plan.phases:
+            for edge in edges_in(command, phase.name):
+                found.setdefault((command.name, edge.target, phase.name), edge)
+    return found
+
+
+def _phases(names: list[str]) -> str:
+    return ", ".join(f"`{name}`" for name in names)

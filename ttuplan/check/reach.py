@@ -1,20 +1,25 @@
 """`reserve within`: can a reserve reach each site of the class in time, in every phase
 the site is guarded? Travel time is great-circle distance x detour / speed.
+
+A reserve without coordinates cannot be measured: when no reserve with coordinates is in
+reach, the rule cannot be verified (TP407, naming the reserves that have none) rather
+than failed. Times are shown rounded up to a tenth of a minute, never down to the limit.
 """
 
 from __future__ import annotations
 
 import math
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from itertools import chain
 
 from ttuplan import model as m
-from ttuplan.check.timeline import available
+from ttuplan.check.allocate import Allocation
 from ttuplan.deployment import PhaseDeployment
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.domain import available
 from ttuplan.source import Span
 
 EARTH_KM = 6371.0088
@@ -76,12 +81,22 @@ class _Grid:
         row, col = _cell(lat, lon)
         near = self.near.get((row, col, reach))
         if near is None:
-            near = self.near[(row, col, reach)] = [
-                r
-                for dr in range(-reach, reach + 1)
-                for dc in range(-reach, reach + 1)
-                for r in self.cells.get((row + dr, col + dc), ())
-            ]
+            if (2 * reach + 1) ** 2 > len(self.cells):
+                # a bound wider than the reserves' spread: look only at cells that have some
+                near = [
+                    r
+                    for (r_row, r_col), found in self.cells.items()
+                    if abs(r_row - row) <= reach and abs(r_col - col) <= reach
+                    for r in found
+                ]
+            else:
+                near = [
+                    r
+                    for dr in range(-reach, reach + 1)
+                    for dc in range(-reach, reach + 1)
+                    for r in self.cells.get((row + dr, col + dc), ())
+                ]
+            self.near[(row, col, reach)] = near
         best = _closest(lat, lon, near)
         if best is None or best[0] > within_km:
             best = _closest(lat, lon, self.all)
@@ -110,14 +125,21 @@ def _closest(lat: float, lon: float, reserves: Sequence[Reserve]) -> tuple[float
     return best
 
 
-def check_reach(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Diagnostic]:
+def minutes_text(minutes: float) -> str:
+    """Minutes rounded up to a tenth: 30.03 is "30.1 min", never "30 min"."""
+    return f"{math.ceil(minutes * 10 - 1e-9) / 10:.1f} min"
+
+
+def out_of_reach(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP406 for sites no reserve reaches in time; TP407 where that cannot be known."""
     risks = {r.name: r for r in plan.risks if r.reserve_within is not None}
     if not risks:
-        return []
+        return
+    deployments = allocation.deployment.phases
     phases = {p.name: p for p in plan.phases}
     sites = {s.id: s for s in plan.sites if s.risk in risks}
     late: dict[str, list[tuple[str, float, Reserve | None]]] = defaultdict(list)
-    unverifiable: dict[str, list[str]] = defaultdict(list)
+    unverifiable: dict[str, list[tuple[str, tuple[Reserve, ...]]]] = defaultdict(list)
     # Phases whose reserves stand in the same places share a grid and its answers.
     grids: dict[tuple[Reserve, ...], tuple[_Grid, dict[str, tuple[float, Reserve] | None]]] = {}
     for deployment in deployments:
@@ -131,28 +153,38 @@ def check_reach(plan: m.Plan, deployments: Sequence[PhaseDeployment]) -> list[Di
         if key not in grids:
             grids[key] = (_Grid(reserves), {})
         grid, answers = grids[key]
+        unlocated = tuple(r for r in reserves if r.lat is None or r.lon is None)
         for site_id in sorted(guarded):
             site = sites[site_id]
             risk = risks[site.risk]
             assert risk.reserve_within is not None
             if not reserves:
                 late[site_id].append((deployment.phase, math.inf, None))
-            elif site.lat is None or site.lon is None or not grid.all:
-                unverifiable[site_id].append(deployment.phase)
-            else:
+                continue
+            if site.lat is None or site.lon is None:
+                unverifiable[site_id].append((deployment.phase, ()))
+                continue
+            nearest = None
+            if grid.all:
                 within_km = risk.reserve_within / 60 * plan.info.speed_kmh / plan.info.detour
                 if site_id not in answers:
                     answers[site_id] = grid.nearest(site.lat, site.lon, within_km)
                 nearest = answers[site_id]
-                assert nearest is not None
-                minutes = nearest[0] * plan.info.detour / plan.info.speed_kmh * 60
-                if minutes > risk.reserve_within:
-                    late[site_id].append((deployment.phase, minutes, nearest[1]))
-    problems = [_late(plan, sites[s], risks[sites[s].risk], found) for s, found in late.items()]
-    problems += [
-        _unverifiable(sites[s], risks[sites[s].risk], found) for s, found in unverifiable.items()
-    ]
-    return problems
+            minutes = (
+                math.inf
+                if nearest is None
+                else nearest[0] * plan.info.detour / plan.info.speed_kmh * 60
+            )
+            if minutes <= risk.reserve_within:
+                continue
+            if unlocated:  # one of them may be near: it cannot be known
+                unverifiable[site_id].append((deployment.phase, unlocated))
+            else:
+                late[site_id].append((deployment.phase, minutes, nearest[1] if nearest else None))
+    for site_id, found in late.items():
+        yield _late(plan, sites[site_id], risks[sites[site_id].risk], found)
+    for site_id, where in unverifiable.items():
+        yield _unverifiable(plan, sites[site_id], risks[sites[site_id].risk], where)
 
 
 def _late(
@@ -172,9 +204,11 @@ def _late(
         km = minutes / 60 * plan.info.speed_kmh / plan.info.detour
         detail = (
             f"the nearest reserve in `{phase}`, {reserve.label}, is {km:.1f} km away, "
-            f"about {minutes:.0f} min"
+            f"{minutes_text(minutes)}"
         )
-        related.append(Label(span=reserve.span, message=f"nearest reserve: {minutes:.0f} min"))
+        related.append(
+            Label(span=reserve.span, message=f"nearest reserve: {minutes_text(minutes)}")
+        )
     return Diagnostic(
         code=codes.RESERVE_OUT_OF_REACH,
         message=f"site `{site.id}` ({site.label}) is out of reach of every reserve in {names}: "
@@ -190,18 +224,33 @@ def _late(
     )
 
 
-def _unverifiable(site: m.Site, risk: m.RiskClass, phases: list[str]) -> Diagnostic:
-    missing = (
-        "the site has no coordinates"
-        if site.lat is None
-        else "no reserve in the phase has coordinates"
-    )
+def _unverifiable(
+    plan: m.Plan, site: m.Site, risk: m.RiskClass, where: list[tuple[str, tuple[Reserve, ...]]]
+) -> Diagnostic:
+    phases = ", ".join(f"`{p}`" for p, _ in where)
+    unlocated = {r.label: r for _, found in where for r in found}
+    if site.lat is None or site.lon is None:
+        missing = "the site has no coordinates"
+        fix = "give the site coordinates (`at LAT, LON`, or lat/lon cells)"
+    else:
+        listed = ", ".join(sorted(unlocated))
+        missing = (
+            f"no reserve with coordinates is within {risk.reserve_within} min, and these have "
+            f"none: {listed}"
+        )
+        fix = "give the rayon posts (`post ... at LAT, LON`) and reserve bases coordinates"
     return Diagnostic(
         code=codes.RESERVE_UNVERIFIABLE,
         message=f"cannot verify `reserve within {risk.reserve_within}m` for site `{site.id}` "
-        f"in {', '.join(f'`{p}`' for p in phases)}: {missing}",
+        f"in {phases}: {missing}",
         span=site.span,
         label="could not be verified",
-        related=(Label(span=risk.reserve_within_span or risk.span, message="the rule"),),
-        help="give the site and the rayon posts coordinates (`at LAT, LON`, or lat/lon cells)",
+        related=(
+            Label(span=risk.reserve_within_span or risk.span, message="the rule"),
+            *(
+                Label(span=r.span, message=f"{label}: no coordinates")
+                for label, r in sorted(unlocated.items())
+            ),
+        ),
+        help=fix,
     )

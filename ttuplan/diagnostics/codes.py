@@ -13,7 +13,17 @@ from ttuplan.diagnostics.model import Code, Family, Severity
 E, W = Severity.ERROR, Severity.WARNING
 
 
-def _code(id: str, slug: str, family: Family, severity: Severity, summary: str, text: str) -> Code:
+def _code(
+    id: str,
+    slug: str,
+    family: Family,
+    severity: Severity,
+    summary: str,
+    text: str,
+    *,
+    cap: int | None = None,
+    retired: bool = False,
+) -> Code:
     return Code(
         id=id,
         slug=slug,
@@ -21,6 +31,8 @@ def _code(id: str, slug: str, family: Family, severity: Severity, summary: str, 
         severity=severity,
         summary=summary,
         explanation=dedent(text).strip(),
+        cap=cap,
+        retired=retired,
     )
 
 
@@ -204,7 +216,8 @@ BAD_TIME = _code(
     "a time that is not a real HH:MM time",
     """
     Times are written on the 24-hour clock as HH:MM, from 00:00 to 23:59: `06:00`,
-    `18:30`. They are local times in the plan's `timezone`.
+    `18:30`. They are local times in the plan's `timezone`. A shift may also end at
+    `24:00`, the midnight at the end of its day (`shift siang 12:00 .. 24:00`).
     """,
 )
 BAD_DURATION = _code(
@@ -584,10 +597,13 @@ CHAIN_TOO_LONG = _code(
     W,
     "an escalation chain longer than the plan allows",
     """
-    The longest chain from a unit to a final authority has more hops than the plan's
-    `escalation limit` (default 6). Long chains delay decisions; shorten the chain or
-    raise the limit deliberately.
+    A chain of escalation has more hops than the plan's `escalation limit` (default 6).
+    Each chain is reported once, at its first `escalates to`, with the phases it is in:
+    the longest chain from every command nobody escalates to, and from every unit that
+    guards sites (a site's report to its guard is the first hop). Long chains delay
+    decisions; shorten the chain or raise the limit deliberately. At most 20 are listed.
     """,
+    cap=20,
 )
 UNAVAILABLE_ESCALATION = _code(
     "TP504",
@@ -620,12 +636,14 @@ EMPTY_SHIFT = _code(
     "empty-shift",
     Family.TIME,
     E,
-    "a shift that starts when it ends",
+    "a shift that starts when it ends (retired)",
     """
-    A shift runs from its start to its end every day of its phase; an end before the
-    start runs past midnight (`shift malam 18:00 .. 06:00`). A shift that starts and ends
-    at the same time is empty. Correct one of the times.
+    Retired: no longer reported. A shift that starts and ends at the same time of day
+    (`shift jaga 06:00 .. 06:00`, or `00:00 .. 24:00`) now lasts 24 hours, which could not
+    be written before. The code stays in the table so that it is never given another
+    meaning.
     """,
+    retired=True,
 )
 SHIFT_GAP = _code(
     "TP603",
@@ -659,6 +677,20 @@ DOUBLE_BOOKED = _code(
     The personnel table puts a person on shifts (its `shift` column, names separated by
     `;`) that overlap in time, in the same phase or in phases that overlap. Take the
     person off one of them.
+    """,
+)
+UNKNOWN_SHIFT = _code(
+    "TP606",
+    "unknown-shift",
+    Family.TIME,
+    E,
+    "a person is put on a shift that no phase has",
+    """
+    The personnel table's `shift` column (names separated by `;`) names a shift that no
+    phase of the plan defines. Shifts are named inside phases (`shift pagi 06:00 ..
+    18:00`); correct the name in the table, or add the shift to the phases it belongs to.
+    (Before this code, the problem was reported as TP302, whose meaning is a name a table
+    row gives that no declaration defines.)
     """,
 )
 

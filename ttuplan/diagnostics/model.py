@@ -33,6 +33,8 @@ class Code:
     severity: Severity
     summary: str
     explanation: str
+    cap: int | None = None  # at most this many are reported per plan, then "... and N more"
+    retired: bool = False  # no longer reported; kept so that its id is never reused
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -11,7 +11,7 @@ from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
-from ttuplan.render.escape import Trusted, mermaid_label
+from ttuplan.render.escape import Trusted
 from ttuplan.render.words import Words, zone_name
 
 
@@ -170,7 +170,7 @@ def briefing_view(
         phases=tuple(_phase(labels, p, d, words) for p, d in pairs),
         escalation=_escalation(labels),
         escalation_rows=_escalation_rows(labels),
-        mermaid=_mermaid(labels),
+        mermaid=_mermaid(plan, deployment),
         contacts=_contacts(plan),
         warnings=tuple(
             f"{d.code.id} {d.message}" + (f" ({d.span})" if d.span else "")
@@ -363,7 +363,7 @@ def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: W
 
 
 def _escalation(labels: Labels) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    from ttuplan.check.escalation import edges_in
+    from ttuplan.domain import edges_in
 
     rows = []
     for command in labels.commands.values():
@@ -377,7 +377,7 @@ def _escalation(labels: Labels) -> tuple[tuple[str, tuple[str, ...]], ...]:
 
 
 def _escalation_rows(labels: Labels) -> tuple[EscalationRow, ...]:
-    from ttuplan.check.escalation import edges_in
+    from ttuplan.domain import edges_in
 
     index = {name: number for number, name in enumerate(labels.commands)}
     return tuple(
@@ -393,23 +393,12 @@ def _escalation_rows(labels: Labels) -> tuple[EscalationRow, ...]:
     )
 
 
-def _mermaid(labels: Labels) -> Trusted:
-    """The escalation graph as Mermaid: solid edges always, dashed ones only `during`."""
-    ids = {name: f"n{index}" for index, name in enumerate(labels.commands)}
-    lines = ["graph BT"]
-    for name, command in labels.commands.items():
-        shape = ('(["', '"])') if command.final else ('["', '"]')
-        lines.append(f"  {ids[name]}{shape[0]}{mermaid_label(labels.command(name))}{shape[1]}")
-    for name, command in labels.commands.items():
-        for edge in command.escalations:
-            if edge.target not in ids:
-                continue
-            if edge.during:
-                during = mermaid_label(", ".join(labels.phases[p].label for p in edge.during))
-                lines.append(f'  {ids[name]} -. "{during}" .-> {ids[edge.target]}')
-            else:
-                lines.append(f"  {ids[name]} --> {ids[edge.target]}")
-    return Trusted("\n".join(lines))
+def _mermaid(plan: m.Plan, deployment: Deployment) -> Trusted:
+    """The escalation graph as `ttuplan graph` draws it, from the checker's analysis."""
+    from ttuplan.graph import escalation_drawing, mermaid, phase_labels
+
+    drawing = escalation_drawing(plan, deployment.escalation)
+    return Trusted(mermaid(drawing, phase_labels(plan)).rstrip("\n"))
 
 
 def _contacts(plan: m.Plan) -> tuple[Contact, ...]:

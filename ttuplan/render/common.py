@@ -7,8 +7,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ttuplan import model as m
-from ttuplan.check.escalation import commands, edges_in
 from ttuplan.deployment import Deployment, PhaseDeployment, Post
+from ttuplan.domain import commands, edges_in, escalating_forces
 
 
 @dataclass(frozen=True, slots=True)
@@ -26,7 +26,8 @@ class PostView:
     pattern: str
     pattern_heading: str  # what the pattern's numbers stand for: `Polri : TPS : Linmas`
     sites: tuple[tuple[str, str], ...]  # (id, label)
-    need: tuple[tuple[str, int], ...]  # (force label, people)
+    need: tuple[tuple[str, int], ...]  # (force label, people in all: every shift's crew)
+    shifts: int  # crews relieving each other (1: no shifts)
     assigned: tuple[tuple[str, str, int], ...]  # (unit label, force label, people)
     lat: float | None
     lon: float | None
@@ -75,7 +76,7 @@ class Labels:
     def force_ranks(self) -> defaultdict[str, int]:
         """Forces in roster order: those that escalate first, each in the plan's order."""
         forces = [f.name for f in self.plan.forces]
-        escalating = {u.force for u in self.plan.units if u.final or u.escalations}
+        escalating = escalating_forces(self.plan)
         ranks: defaultdict[str, int] = defaultdict(lambda: 2 * len(forces))
         for rank, force in enumerate(forces):
             ranks[force] = rank if force in escalating else rank + len(forces)
@@ -141,7 +142,8 @@ def _post_view(
         pattern=labels.pattern(post.risk) if post.risk else "",
         pattern_heading=labels.pattern_heading([post.risk]) if post.risk else "",
         sites=tuple((s, labels.sites[s].label) for s in post.sites),
-        need=tuple((labels.forces[f], n) for f, n in post.need),
+        need=tuple((labels.forces[f], n * post.shifts) for f, n in post.need),
+        shifts=post.shifts,
         assigned=tuple(assigned),
         lat=first.lat if first else None,
         lon=first.lon if first else None,

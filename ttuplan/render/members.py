@@ -13,8 +13,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ttuplan import model as m
-from ttuplan.check.timeline import phases_overlap
 from ttuplan.deployment import Deployment
+from ttuplan.domain import phases_overlap
 
 
 @dataclass(frozen=True, slots=True)

@@ -27,10 +27,12 @@ def to_data(value: Any) -> Any:
         return {k: to_data(v) for k, v in value._asdict().items() if k != "span"}
     if isinstance(value, tuple | list):
         return [to_data(item) for item in value]
+    if isinstance(value, frozenset):
+        return sorted(to_data(item) for item in value)
     if isinstance(value, dict):
         return {str(k): to_data(v) for k, v in value.items()}
     if isinstance(value, Fraction):
-        return int(value) if value.denominator == 1 else round(float(value), 4)
+        return int(value) if value.denominator == 1 else float(value)
     if isinstance(value, dt.datetime | dt.time):
         return value.isoformat(timespec="minutes")
     if isinstance(value, dt.date):

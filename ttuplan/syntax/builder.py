@@ -320,7 +320,7 @@ class _Builder:
         return n.Shift(
             name=self._name(name),
             start=self._clock(start),
-            end=self._clock(end),
+            end=self._clock(end, end_of_day=True),
             span=self._span(meta),
         )
 
@@ -356,8 +356,7 @@ class _Builder:
             text=str(token), value=v.parse_number(str(token), span, self.problems), span=span
         )
 
-    def _clock(self, token: Token) -> n.Clock:
+    def _clock(self, token: Token, *, end_of_day: bool = False) -> n.Clock:
         span = self._token_span(token)
-        return n.Clock(
-            text=str(token), value=v.parse_time(str(token), span, self.problems), span=span
-        )
+        value = v.parse_time(str(token), span, self.problems, end_of_day=end_of_day)
+        return n.Clock(text=str(token), value=value, span=span)

@@ -51,8 +51,13 @@ def parse_date(text: str, span: Span, problems: list[Diagnostic]) -> dt.date | N
         return None
 
 
-def parse_time(text: str, span: Span, problems: list[Diagnostic]) -> dt.time | None:
+def parse_time(
+    text: str, span: Span, problems: list[Diagnostic], *, end_of_day: bool = False
+) -> dt.time | None:
+    """A time of day; where `end_of_day` (a shift's end), `24:00` is midnight at its end."""
     hours, minutes = (int(part) for part in text.split(":"))
+    if end_of_day and (hours, minutes) == (24, 0):
+        return dt.time(0, 0)
     if hours > 23 or minutes > 59:
         problems.append(
             Diagnostic(
