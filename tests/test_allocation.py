@@ -417,3 +417,22 @@ def test_the_order_of_names_never_changes_which_posts_go_unstaffed(
     if data.draw(st.booleans()):
         shuffled[first], shuffled[last] = shuffled[last], shuffled[first]
     assert unstaffed(with_twin) == unstaffed(dataclasses.replace(with_twin, units=tuple(shuffled)))
+
+
+def test_the_solver_prints_nothing_of_its_own(tmp_path: Path) -> None:
+    """HiGHS writes a banner to standard output when used through its public class: the
+    JSON report of a plan whose phases overlap must still be JSON, and nothing else."""
+    import json
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "ttuplan", "check", "--format", "json", "shared-unit-over-time"],
+        cwd=FIXTURES,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["plans"][0]["errors"] == 0
+    assert done.stderr == ""

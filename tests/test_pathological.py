@@ -15,6 +15,7 @@ table with a million bad rows.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
@@ -568,3 +569,103 @@ def test_a_table_cell_past_the_csv_field_limit(tmp_path: Path, table: str) -> No
     run = check(write(tmp_path, {"plan.ttup": SITES_PLAN, "tps.csv": OVERSIZED_CELLS[table]()}))
     assert run.exit_code == 1
     assert "TP305" in run.shown or "TP304" in run.shown
+
+
+# ── time and the allocation (issue 16's cost items of the check stage) ──────
+
+
+def test_thousands_of_overlapping_phases(tmp_path: Path) -> None:
+    """100 units and 1,500 phases that all overlap, a reserve and a top-level guard in all
+    of them: counted per interval (3,000 intervals), allocated as one integer program.
+    The check that summed every pair of overlapping phases took 20 s; this one about 3."""
+    lines = [
+        HEADER,
+        'force polri "Polri"\nkind kpu "KPU"\nrisk r "R" {\n  polri 1 per kpu\n}\n',
+        'district d "D"\nsite k "KPU" {\n  kind kpu\n  district d\n  risk r\n}\n',
+        "guard kpu with 2 polri\n",
+        *(
+            f'unit u{i} "U{i}" {{\n  force polri\n  strength 10\n  covers d\n  final\n}}\n'
+            for i in range(100)
+        ),
+        'rayon r1 "R1" {\n  post "Pos" in d\n  districts d\n  reserve 5 from u0, u1\n'
+        "  escalates to u0\n}\n",
+    ]
+    start = dt.datetime(2024, 1, 1)
+    for i in range(1500):
+        begins = start + dt.timedelta(hours=i)
+        ends = begins + dt.timedelta(days=90)
+        lines.append(f'phase p{i} "P{i}" {begins:%Y-%m-%d %H:%M} .. {ends:%Y-%m-%d %H:%M}\n')
+    run = check(write(tmp_path, {"plan.ttup": "".join(lines)}))
+    assert run.counts == Counter()
+    assert run.seconds < 20
+
+
+def test_shifts_over_thousands_of_years(tmp_path: Path) -> None:
+    """A phase of 8,000 years with a shift that leaves a gap every day, and a person on two
+    shifts of two overlapping 30-year phases: counted from the daily pattern, not day by
+    day (that took 135 s and 1.3 GB, and more than 600 s for the person)."""
+    plan = (
+        PLAN.replace("  final\n", "  strength 5\n  final\n")
+        + 'phase a "A" 2000-01-01 .. 9999-12-30 {\n  shift pagi 06:00 .. 18:00\n}\n'
+        + 'phase b "B" 2000-01-01 .. 2030-01-01 {\n  shift siang 12:00 .. 20:00\n'
+        + "  shift malam 20:00 .. 12:00\n}\n"
+        + 'personnel "people.csv"\n'
+    )
+    people = "nrp,name,rank,unit,phone,shift\n80010001,Yosef Taek,BRIPDA,u,,pagi;siang\n"
+    run = check(write(tmp_path, {"plan.ttup": plan, "people.csv": people}))
+    assert run.counts == Counter({"TP603": 1, "TP605": 1})
+    assert "(2,921,940 such gaps in all)" in run.stdout
+    assert run.seconds < 10
+
+
+def test_the_first_and_last_moments_of_the_calendar(tmp_path: Path) -> None:
+    """A phase from 0001-01-01 with shifts, another to the last hours of 9999-12-31, and a
+    unit there until then: no arithmetic past the calendar's ends."""
+    plan = (
+        PLAN.replace("  final\n", "  strength 5\n  final\n  available until 9999-12-31 12:00\n")
+        + 'phase a "A" 0001-01-01 00:00 .. 9999-12-31 00:00 {\n'
+        + "  shift pagi 06:00 .. 18:00\n  shift malam 18:00 .. 06:00\n}\n"
+        + 'phase b "B" 9999-12-30 00:00 .. 9999-12-31 12:00\n'
+    )
+    run = check(write(tmp_path, {"plan.ttup": plan}))
+    assert run.counts == Counter()
+
+
+def test_a_reserve_bound_wider_than_the_world(tmp_path: Path) -> None:
+    """`reserve within 999999h` with 2,000 sites and 50 rayon posts: the search for nearby
+    reserves stops at the cells that have any (it grew with the square of the bound)."""
+    lines = [
+        HEADER,
+        'force polri "Polri"\nkind tps "TPS"\n',
+        'risk r "R" {\n  polri 1 per tps\n  reserve within 999999h\n}\ndistrict d "D"\n',
+        *(
+            f'site s{i} "S" {{\n  kind tps\n  district d\n  risk r\n'
+            f"  at {-9 - i * 0.01:.4f}, {124 + i * 0.01:.4f}\n}}\n"
+            for i in range(2000)
+        ),
+        'unit u "U" {\n  force polri\n  strength 3000\n  covers d\n  final\n}\n',
+        *(
+            f'rayon r{j} "R{j}" {{\n  post "P" in d at {-9 - j * 0.3:.4f}, {124 + j * 0.3:.4f}\n'
+            "  districts d\n  reserve 1 from u\n  escalates to u\n}\n"
+            for j in range(50)
+        ),
+        'phase p "P" 2024-02-14 06:00 .. 2024-02-15 12:00 {\n  guard tps by risk\n}\n',
+    ]
+    run = check(write(tmp_path, {"plan.ttup": "".join(lines)}))
+    assert run.counts == Counter()
+    assert run.seconds < 10
+
+
+def test_an_escalation_loop_of_fifty_thousand_units(tmp_path: Path) -> None:
+    """One TP501 for a loop through 50,000 units lists 12 hops and counts the rest (it
+    printed 4.6 MB)."""
+    count = 50_000
+    units = "".join(
+        f'unit u{i} "U" {{\n  force polri\n  escalates to u{(i + 1) % count}\n}}\n'
+        for i in range(count)
+    )
+    plan = HEADER + 'force polri "Polri"\n' + units + 'unit top "T" {\n  force polri\n  final\n}\n'
+    run = check(write(tmp_path, {"plan.ttup": plan + 'phase p "P" 2024-02-14 .. 2024-02-15\n'}))
+    assert run.counts == Counter({"TP501": 1})
+    assert "(49,988 more hops)" in run.stdout
+    assert len(run.stdout) < 5_000

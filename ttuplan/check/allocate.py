@@ -26,6 +26,7 @@ the order of names in a `covers` list.
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -291,29 +292,35 @@ class _Solver:
         for name in self.by_locality:
             for district in self.staff[name]:
                 self.covering[self.units[name].force][district].append(name)
-        self.in_interval = {
-            p: [i for i, interval in enumerate(intervals) if p in interval.phases] for p in state
+        # each phase's intervals: a contiguous run, found by bisection on their starts
+        starts = [interval.start for interval in intervals]
+        self.in_interval: dict[str, range] = {
+            name: range(
+                bisect.bisect_left(starts, phase.phase.start),
+                bisect.bisect_left(starts, phase.phase.end),
+            )
+            for name, phase in state.items()
         }
-        # (unit, interval) -> people held by reserves, a reserve held in several phases of
-        # the interval counted once (the same people), and each reserve's part
+        # (unit, interval) -> people held by reserves; a reserve held in several phases of
+        # an interval is the same people, counted once, at its largest hold
+        self.holds: dict[tuple[str, str], list[tuple[Hold, str]]] = defaultdict(list)
+        for name, phase in state.items():
+            for hold in phase.holds:
+                self.holds[(hold.unit, hold.duty)].append((hold, name))
         self.held: dict[tuple[str, int], int] = defaultdict(int)
-        self.held_parts: dict[tuple[str, int], list[Commitment]] = defaultdict(list)
-        for number, interval in enumerate(intervals):
-            biggest: dict[tuple[str, str], Commitment] = {}
-            for name in interval.phases:
-                for hold in state[name].holds:
-                    part = Commitment(name, hold.holder, hold.people, hold.span)
-                    key = (hold.unit, hold.duty)
-                    if key not in biggest or part.people > biggest[key].people:
-                        biggest[key] = part
-            for (unit, _), part in biggest.items():
-                self.held[(unit, number)] += part.people
-                self.held_parts[(unit, number)].append(part)
+        for (unit, _), found in self.holds.items():
+            covered: dict[int, int] = {}
+            for hold, name in sorted(found, key=lambda pair: -pair[0].people):
+                for number in self.in_interval[name]:
+                    covered.setdefault(number, hold.people)
+            for number, people in covered.items():
+                self.held[(unit, number)] += people
         # (unit, interval) -> people on posts; per phase, the part from each phase
         self.posted: dict[tuple[str, int], int] = defaultdict(int)
         self.posted_parts: dict[tuple[str, int], dict[str, int]] = defaultdict(dict)
         self.uncovered_found: dict[tuple[str, str], tuple[list[str], Post]] = {}
         self.cuts: list[Cut] = []
+        self._peaks: dict[str, dict[str, int]] | None = None
 
     # ── phases that overlap no other ──
 
@@ -343,8 +350,7 @@ class _Solver:
                 for unit, people in entries:
                     for interval in self.in_interval[phase.name]:
                         self._post(unit, interval, phase.name, people)
-            supply = {u: left[u] for u in left}
-            self._shortfalls(phase, force, demand, given, inflow, supply, {})
+            self._shortfalls(phase, force, demand, given, inflow, {})
 
     def _flow(self, force: str, demand: dict[Cell, int], left: dict[str, int]) -> Inflow:
         """Each cell's inflow by unit: the min-cost max flow of one force in one phase."""
@@ -601,27 +607,30 @@ class _Solver:
                 cell = problem[number]
                 given[cell.district] += people
                 inflow[(cell.district, cell.rank)].append((unit, people))
-        others: dict[str, list[tuple[int, int]]] = defaultdict(list)  # unit -> (cell, people)
+        need: dict[str, int] = defaultdict(int)
+        for (district, _), people in demand.items():
+            need[district] += people
+        if all(given.get(d, 0) >= people for d, people in need.items()):
+            return  # nothing short: no cut to explain
+        # What each unit that may staff these districts has on posts of the other phases,
+        # at the moment of this phase when it has the least left.
+        covering = self.covering.get(force, {})
+        concerned = {u for d in need for u in covering.get(d, ())}
+        usage: dict[str, dict[int, int]] = {u: defaultdict(int) for u in concerned}
         for (unit, number), people in solution.items():
-            if number not in mine and people:
-                others[unit].append((number, people))
-        supply: dict[str, int] = {}
+            if unit in concerned and number not in mine and people:
+                for interval in problem[number].intervals:
+                    usage[unit][interval] += people
         elsewhere: dict[str, int] = {}
-        for unit in self.units:
-            if not available(self.units[unit], phase):
-                supply[unit] = 0
-                continue
-            usable = []
-            for interval in self.in_interval[phase.name]:
-                other = sum(
-                    people
-                    for number, people in others.get(unit, ())
-                    if interval in problem[number].intervals
-                )
-                usable.append((left.get((unit, interval), 0) - other, other))
-            worst = min(usable, default=(0, 0))
-            supply[unit], elsewhere[unit] = max(worst[0], 0), worst[1]
-        self._shortfalls(phase, force, dict(demand), given, inflow, supply, elsewhere)
+        for unit in concerned:
+            used = usage[unit]
+            if available(self.units[unit], phase) and used:
+                room = [
+                    (left.get((unit, i), 0) - used.get(i, 0), used.get(i, 0))
+                    for i in self.in_interval[phase.name]
+                ]
+                elsewhere[unit] = min(room)[1]
+        self._shortfalls(phase, force, dict(demand), given, inflow, elsewhere)
 
     # ── what is counted from the allocation ──
 
@@ -640,9 +649,10 @@ class _Solver:
         demand: dict[Cell, int],
         given: dict[str, int],
         inflow: Inflow,
-        supply: dict[str, int],
         elsewhere: dict[str, int],
     ) -> None:
+        """Shortfalls of a phase and force, each explained by its cut; `elsewhere`: people
+        of a unit on posts of phases overlapping this one, at the moment that binds."""
         state = self.state[phase.name]
         need: dict[str, int] = defaultdict(int)
         for (district, _), people in demand.items():
@@ -700,9 +710,7 @@ class _Solver:
             )
         for districts, short_here in cuts.items():
             self.cuts.append(
-                self._cut(
-                    phase, force, districts, short_here, need, given, supply, elsewhere, inflow
-                )
+                self._cut(phase, force, districts, short_here, need, given, elsewhere, inflow)
             )
 
     def _cut(
@@ -713,7 +721,6 @@ class _Solver:
         short: list[str],
         need: dict[str, int],
         given: dict[str, int],
-        supply: dict[str, int],
         elsewhere: dict[str, int],
         inflow: Inflow,
     ) -> Cut:
@@ -778,7 +785,7 @@ class _Solver:
             held[hold.unit] += hold.people
         for assignment in state.assignments:
             posted[assignment.unit] += assignment.people
-        spans = self.in_interval[phase.name]
+        peak = self.peaks().get(phase.name, {})
         return tuple(
             Load(
                 unit=u.name,
@@ -786,16 +793,36 @@ class _Solver:
                 available=available(u, phase),
                 held=held[u.name],
                 posted=posted[u.name],
-                peak=max(
-                    (
-                        self.held.get((u.name, i), 0) + self.posted.get((u.name, i), 0)
-                        for i in spans
-                    ),
-                    default=0,
-                ),
+                peak=peak.get(u.name, 0),
             )
             for u in self.plan.units
         )
+
+    def peaks(self) -> dict[str, dict[str, int]]:
+        """Per phase, the most each unit has out at any moment of it (phases overlapping
+        it included); worked out once, from the intervals where a unit has anyone out."""
+        if self._peaks is None:
+            out: dict[tuple[str, int], int] = defaultdict(int)
+            for key, people in (*self.held.items(), *self.posted.items()):
+                out[key] += people
+            self._peaks = defaultdict(dict)
+            for (unit, number), people in out.items():
+                for name in self.intervals[number].phases:
+                    known = self._peaks[name]
+                    if people > known.get(unit, 0):
+                        known[unit] = people
+        return self._peaks
+
+    def _held_parts(self, unit: str, number: int) -> list[Commitment]:
+        """What each reserve holds of `unit` in interval `number`."""
+        live = set(self.intervals[number].phases)
+        parts = []
+        for (name, _), found in self.holds.items():
+            here = [(hold, phase) for hold, phase in found if name == unit and phase in live]
+            if here:
+                hold, phase = max(here, key=lambda pair: pair[0].people)
+                parts.append(Commitment(phase, hold.holder, hold.people, hold.span))
+        return parts
 
     def uncovered(self) -> tuple[Uncovered, ...]:
         return tuple(
@@ -804,28 +831,28 @@ class _Solver:
         )
 
     def overcommits(self) -> tuple[Overcommit, ...]:
+        out: dict[tuple[str, int], int] = defaultdict(int)
+        for key, people in (*self.held.items(), *self.posted.items()):
+            out[key] += people
+        worst: dict[str, tuple[int, int]] = {}  # unit -> (people out, interval)
+        strength = {u.name: u.strength for u in self.plan.units}
+        for (unit_name, number), people in sorted(out.items(), key=lambda kv: kv[0][1]):
+            limit = strength[unit_name]
+            if limit is not None and people > limit and people > worst.get(unit_name, (0, 0))[0]:
+                worst[unit_name] = (people, number)
         found = []
         for unit in self.plan.units:
-            if unit.strength is None:
+            if unit.name not in worst:
                 continue
-            worst: tuple[int, int] | None = None
-            for number in range(len(self.intervals)):
-                out = self.held.get((unit.name, number), 0) + self.posted.get(
-                    (unit.name, number), 0
-                )
-                if out > unit.strength and (worst is None or out > worst[0]):
-                    worst = (out, number)
-            if worst is None:
-                continue
-            out, number = worst
-            parts = list(self.held_parts.get((unit.name, number), ()))
+            out_then, number = worst[unit.name]
+            parts = self._held_parts(unit.name, number)
             for phase, people in self.posted_parts.get((unit.name, number), {}).items():
                 parts.append(Commitment(phase, None, people, unit.span))
             found.append(
                 Overcommit(
                     unit=unit.name,
                     interval=self.intervals[number],
-                    committed=out,
+                    committed=out_then,
                     parts=tuple(parts),
                 )
             )

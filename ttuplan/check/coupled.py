@@ -89,8 +89,15 @@ def _solve_part(
             by_unit_interval.setdefault((unit, interval), []).append(number)
     for cell, members in by_cell.items():
         rows.append((members, float(cells[cell].need)))
+    # A unit's rows for intervals with the same columns say the same but for their bound:
+    # only the tightest is kept (thousands of intervals of one overlap make one row).
+    tightest: dict[tuple[int, ...], int] = {}
     for key, members in by_unit_interval.items():
-        rows.append((members, float(max(left.get(key, 0), 0))))
+        bound = max(left.get(key, 0), 0)
+        columns_of = tuple(members)
+        tightest[columns_of] = min(bound, tightest.get(columns_of, bound))
+    for members_of, bound in tightest.items():
+        rows.append((list(members_of), float(bound)))
     solver = highs._Highs()
     for option, value in (
         ("output_flag", False),

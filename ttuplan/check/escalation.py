@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from dataclasses import replace
 
 import networkx as nx
 
@@ -39,7 +40,19 @@ def analyse_escalation(plan: m.Plan, guarding: Mapping[str, set[str]] | None = N
     everything = commands(plan)
     forces = escalating_forces(plan)
     phases = []
+    # Phases with the same commands present, the same edges and the same guards have the
+    # same analysis: worked out once (a plan may have thousands of phases).
+    seen: dict[object, PhaseEscalation] = {}
     for phase in plan.phases:
+        edges = tuple(
+            (c.name, tuple(e.target for e in edges_in(c, phase.name))) for c in everything
+        )
+        there = tuple(present(c, phase) for c in everything)
+        guards = frozenset((guarding or {}).get(phase.name, set()))
+        key = (edges, there, guards)
+        if key in seen:
+            phases.append(replace(seen[key], phase=phase.name))
+            continue
         graph = _graph(everything, phase)
         cycles = []
         for component in nx.strongly_connected_components(graph):
@@ -53,18 +66,15 @@ def analyse_escalation(plan: m.Plan, guarding: Mapping[str, set[str]] | None = N
             and graph.out_degree(c.name) == 0
             and escalates(c, forces)
         )
-        phases.append(
-            PhaseEscalation(
-                phase=phase.name,
-                edges=tuple(graph.edges),
-                present=frozenset(n for n, data in graph.nodes(data=True) if data["present"]),
-                cycles=tuple(sorted(cycles)),
-                dead_ends=dead,
-                chains=_long_chains(
-                    graph, (guarding or {}).get(phase.name, set()), plan.info.escalation_limit
-                ),
-            )
+        seen[key] = PhaseEscalation(
+            phase=phase.name,
+            edges=tuple(graph.edges),
+            present=frozenset(n for n, data in graph.nodes(data=True) if data["present"]),
+            cycles=tuple(sorted(cycles)),
+            dead_ends=dead,
+            chains=_long_chains(graph, set(guards), plan.info.escalation_limit),
         )
+        phases.append(seen[key])
     return Escalation(phases=tuple(phases))
 
 
@@ -129,7 +139,7 @@ def loops(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         names = [*cycle, cycle[0]]
         shown = " -> ".join(names[: HOPS_SHOWN + 1])
         if len(names) > HOPS_SHOWN + 1:
-            shown += f" -> ... ({len(names) - HOPS_SHOWN - 1} more hops)"
+            shown += f" -> ... ({len(names) - HOPS_SHOWN - 1:,} more hops)"
         yield Diagnostic(
             code=codes.ESCALATION_CYCLE,
             message=f"escalation runs in a loop in {_phases(phases)}: {shown}",
@@ -179,7 +189,7 @@ def long_chains(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         first = statements.get((chain[start], chain[start + 1], phases[0]))
         span = first.span if first is not None else by_name[chain[start]].span
         shown = list(chain[: HOPS_SHOWN + 1])
-        more = f" -> ... ({len(chain) - len(shown)} more hops)" if len(chain) > len(shown) else ""
+        more = f" -> ... ({len(chain) - len(shown):,} more hops)" if len(chain) > len(shown) else ""
         yield Diagnostic(
             code=codes.CHAIN_TOO_LONG,
             message=f"an escalation chain in {_phases(phases)} has {len(chain) - 1} hops, more "
