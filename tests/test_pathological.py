@@ -384,7 +384,7 @@ def test_a_byte_order_mark_in_an_included_file_and_a_table(tmp_path: Path) -> No
             tmp_path,
             {
                 "plan.ttup": "\ufeff" + SITES_PLAN + 'include "more.ttup"\n',
-                "more.ttup": '\ufeffphase ph "P" 2024-02-14 .. 2024-02-15 {\n'
+                "more.ttup": '\ufeffphase ph "P" 2024-02-14 .. 2024-02-14 {\n'
                 "  guard tps by risk\n}\n",
                 "tps.csv": "\ufeff" + SITES_HEADER + "t1,T 1,tps,d,r\n",
             },
@@ -583,6 +583,7 @@ def test_thousands_of_overlapping_phases(tmp_path: Path) -> None:
         'force polri "Polri"\nkind kpu "KPU"\nrisk r "R" {\n  polri 1 per kpu\n}\n',
         'district d "D"\nsite k "KPU" {\n  kind kpu\n  district d\n  risk r\n}\n',
         "guard kpu with 2 polri\n",
+        "shift pagi 06:00 .. 18:00\nshift malam 18:00 .. 06:00\n",
         *(
             f'unit u{i} "U{i}" {{\n  force polri\n  strength 10\n  covers d\n  final\n}}\n'
             for i in range(100)
@@ -649,7 +650,7 @@ def test_a_reserve_bound_wider_than_the_world(tmp_path: Path) -> None:
             "  districts d\n  reserve 1 from u\n  escalates to u\n}\n"
             for j in range(50)
         ),
-        'phase p "P" 2024-02-14 06:00 .. 2024-02-15 12:00 {\n  guard tps by risk\n}\n',
+        'phase p "P" 2024-02-14 06:00 .. 2024-02-15 06:00 {\n  guard tps by risk\n}\n',
     ]
     run = check(write(tmp_path, {"plan.ttup": "".join(lines)}))
     assert run.counts == Counter()

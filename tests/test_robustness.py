@@ -79,6 +79,6 @@ def test_grammar_generated_plans_mostly_parse() -> None:
     assert sum(parsed) >= 0.9 * len(parsed)
     assert declarations == {
         "plan", "include", "force", "kind", "risk", "district", "sites", "site", "unit",
-        "rayon", "pool", "phase", "guard", "personnel",
+        "rayon", "pool", "phase", "guard", "shift", "personnel",
     }  # fmt: skip
     assert len(rules & named) >= 0.8 * len(named), sorted(named - rules)

@@ -183,8 +183,9 @@ def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
 
 @dataclass(frozen=True, slots=True)
 class DiffResult:
-    """Two plans and what the change does; `change` is None when `refused` (a plan with
-    errors, which cannot be compared) is set."""
+    """Two plans and what the change does; `change` is None when `refused` (a plan that
+    could not be resolved, which cannot be compared) is set. A plan whose checks find
+    problems is compared: the problems are what a reviewer must see."""
 
     old: CheckResult
     new: CheckResult
@@ -196,7 +197,7 @@ class DiffResult:
 
 
 def _broken(result: CheckResult) -> bool:
-    return bool(result.errors) or result.plan is None or result.deployment is None
+    return result.plan is None or result.deployment is None
 
 
 def diff_plans(old_path: str, new_path: str) -> DiffResult:
@@ -205,14 +206,7 @@ def diff_plans(old_path: str, new_path: str) -> DiffResult:
     from ttuplan.diff import diff_deployments
 
     old, new = check_plan(old_path), check_plan(new_path)
-    if (
-        old.plan is None
-        or old.deployment is None
-        or new.plan is None
-        or new.deployment is None
-        or old.errors
-        or new.errors
-    ):
+    if old.plan is None or old.deployment is None or new.plan is None or new.deployment is None:
         return DiffResult(old, new, None)
     change = diff_deployments(old.plan, old.deployment, new.plan, new.deployment)
     return DiffResult(old, new, change)

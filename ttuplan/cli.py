@@ -295,7 +295,7 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
     """What a change does to the deployment: staffing per district, unit and phase, posts,
     risk classes, districts changing hands, reserves, escalation edges.
 
-    Exit 0: no change; 1: changes; 2: an error (a plan that does not check, no such file).
+    Exit 0: no change; 1: changes; 2: an error (a plan that cannot be resolved, no such file).
     """
     import json
     import tempfile
@@ -319,7 +319,7 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
     if change is None:
         refused = compared.refused or compared.new
         _report_text(refused, False, 20, _use_color("auto", sys.stdout))
-        _fail(f"{refused.entry} has errors; fix them to compare")
+        _fail(f"{refused.entry} cannot be resolved; fix its errors to compare")
     if output == "json":
         click.echo(json.dumps(diff_json(change), ensure_ascii=False, indent=2))
     else:

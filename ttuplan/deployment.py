@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
+from ttuplan.model import Person
 from ttuplan.source import NOWHERE, Span
 
 
@@ -147,6 +148,7 @@ class ClassLine:
     sites: int
     by_ratio: Fraction  # what the class's ratio asks for (0 for fixed guards)
     by_posts: int  # what the posts need on duty at once (the ratio rounded up per post)
+    in_all: int  # what the posts need in all: a crew per shift
     allocated: int  # people given, in all (every shift)
 
 
@@ -189,10 +191,31 @@ class Escalation:
         return frozenset(n for p in self.phases for n in p.dead_ends)
 
 
+class Member(NamedTuple):
+    """One place on a roster: a named person, a numbered place, or a place to be named."""
+
+    unit: str
+    number: int  # the place's number within its unit in its phase, from 1
+    shift: str  # "" without shifts
+    person: Person | None = None
+    unnamed: bool = False  # the unit has people in the table, but none free for this place
+    leader: bool = False  # the crew's leader: its most senior named member
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Roster:
+    """Who fills every place, from the personnel table: on posts by (phase, post id), in
+    reserves by (phase, holder); crews in shift order."""
+
+    posts: dict[tuple[str, str], tuple[Member, ...]] = field(default_factory=dict)
+    holds: dict[tuple[str, str], tuple[Member, ...]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Deployment:
     phases: tuple[PhaseDeployment, ...] = ()
     escalation: Escalation = Escalation()
+    roster: Roster | None = None  # named people, when the plan has a personnel table
 
     def phase(self, name: str) -> PhaseDeployment | None:
         return next((p for p in self.phases if p.phase == name), None)

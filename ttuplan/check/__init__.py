@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.check import coverage, escalation, reach, timeline
+from ttuplan.check import coverage, escalation, reach, roster, timeline
 from ttuplan.check.allocate import Allocation, allocate
 from ttuplan.diagnostics.model import Diagnostic
 
@@ -25,6 +25,9 @@ RULES: tuple[Rule, ...] = (
     timeline.shift_gaps,
     timeline.shift_overlaps,
     timeline.double_booked,
+    timeline.duties_too_long,
+    timeline.rest_too_short,
+    roster.incomplete,
     # coverage
     coverage.uncovered,
     coverage.understaffed,
@@ -47,6 +50,12 @@ def check(plan: m.Plan) -> tuple[Allocation, list[Diagnostic]]:
     progress.stage("escalation chains", 0.85)
     guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
     analysed = escalation.analyse_escalation(plan, guarding)
-    allocation = replace(allocation, deployment=replace(allocation.deployment, escalation=analysed))
+    deployment = replace(allocation.deployment, escalation=analysed)
+    gaps: tuple[roster.Gap, ...] = ()
+    if plan.personnel:
+        progress.stage("rostering", 0.88)
+        named, gaps = roster.assign_people(plan, deployment)
+        deployment = replace(deployment, roster=named)
+    allocation = replace(allocation, deployment=deployment, roster_gaps=gaps)
     progress.stage("checking the rules", 0.9)
     return allocation, [problem for rule in RULES for problem in rule(plan, allocation)]

@@ -155,6 +155,7 @@ class Allocation:
     unruled: tuple[Unruled, ...] = ()
     overcommits: tuple[Overcommit, ...] = ()
     cuts: tuple[Cut, ...] = ()
+    roster_gaps: tuple[object, ...] = ()  # check.roster.Gap: places no listed person can take
 
 
 @dataclass
@@ -943,11 +944,13 @@ def _class_lines(plan: m.Plan, state: _Phase) -> tuple[ClassLine, ...]:
     """The risk-class table of a phase: sites, need by ratio and by posts, allocated."""
     sites: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_posts: dict[tuple[str | None, str], int] = defaultdict(int)
+    in_all: dict[tuple[str | None, str], int] = defaultdict(int)
     fixed: dict[str, int] = defaultdict(int)  # sites of fixed posts, per force they need
     for post in state.posts:
         sites[post.risk][post.kind] += len(post.sites)
         for force, people in post.need:
             by_posts[(post.risk, force)] += people
+            in_all[(post.risk, force)] += people * post.shifts
             if post.risk is None:
                 fixed[force] += 1
     # A class's rules say which of its sites need a force; a fixed guard says it per site.
@@ -981,6 +984,7 @@ def _class_lines(plan: m.Plan, state: _Phase) -> tuple[ClassLine, ...]:
                     sites=sum(needing.get((name, force), {}).values()),
                     by_ratio=ratio,
                     by_posts=by_posts[(name, force)],
+                    in_all=in_all[(name, force)],
                     allocated=state.given.get((name, force), 0),
                 )
             )

@@ -693,6 +693,51 @@ UNKNOWN_SHIFT = _code(
     row gives that no declaration defines.)
     """,
 )
+DUTY_TOO_LONG = _code(
+    "TP607",
+    "duty-too-long",
+    Family.TIME,
+    E,
+    "a duty longer than the plan allows",
+    """
+    Nobody may be on duty longer than the plan's `duty limit` (default 24h) at a stretch.
+    A shift is one stretch; a phase without shifts is one stretch from its start to its
+    end, so a guard held for days needs shifts: `shift pagi 06:00 .. 18:00` and `shift
+    malam 18:00 .. 06:00` relieve each other. Shorten the shift, add shifts, or allow a
+    longer duty for one phase deliberately (`duty limit 30h` inside the phase: the
+    voting day, from 06:00 until the counting ends, as practised).
+    """,
+)
+REST_TOO_SHORT = _code(
+    "TP608",
+    "rest-too-short",
+    Family.TIME,
+    E,
+    "too little rest between two duties of one person",
+    """
+    Everyone must rest at least the plan's `rest` (default 8h) between two stretches on
+    duty. A shift's crew works it every day of its phase, so a shift longer than 16 hours
+    leaves it less than 8 to rest; a person the personnel table puts on two shifts (its
+    `shift` column) must have the rest between them too. Shorten the shift or add one,
+    or take the person off one of the shifts.
+    """,
+)
+ROSTER_INCOMPLETE = _code(
+    "TP609",
+    "roster-incomplete",
+    Family.TIME,
+    W,
+    "places a unit must fill that no person in the personnel table can take",
+    """
+    With a personnel table, every place a unit fills is given a person of the unit, never
+    two places at once and never inside their rest. When a unit's places in a shift
+    cannot all be given a person, the roster leaves them to be named, and this says why:
+    the people of the unit the table lists, and the duty or the rest that keeps each one
+    from the place. Add people to the table, free one of those duties, or lower the
+    demand. Without a personnel table, rosters show numbered places instead and this is
+    never reported.
+    """,
+)
 
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)

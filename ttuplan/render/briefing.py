@@ -10,6 +10,7 @@ from fractions import Fraction
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
+from ttuplan.domain import guards_in_force
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
 from ttuplan.render.escape import Trusted
 from ttuplan.render.words import Words, zone_name
@@ -333,9 +334,9 @@ def _pool(labels: Labels, pool: m.Pool, words: Words) -> RayonView:
 
 
 def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: Words) -> PhaseView:
-    top = [g for g in labels.plan.guards if not g.during or phase.name in g.during]
     guards = []
-    for guard in (*phase.guards, *top):
+    for held in guards_in_force(labels.plan, phase):
+        guard = held.guard
         targets = ", ".join(labels.kinds.get(t) or labels.sites[t].label for t in guard.targets)
         if guard.by_risk:
             guards.append(f"{targets}: {words('guard_by_risk')}")

@@ -122,11 +122,14 @@ def _assemble(
     pools: list[m.Pool] = []
     phases: list[m.Phase] = []
     guards: list[m.Guard] = []
+    shifts: list[m.Shift] = []
     for declaration in declarations:
         if isinstance(declaration, n.Phase):
             _keep(phases, assembler.phase(declaration))
         elif isinstance(declaration, n.Guard):
             _keep(guards, assembler.guard(declaration))
+        elif isinstance(declaration, n.Shift):
+            _keep(shifts, assembler.shift(declaration))
         elif isinstance(declaration, n.Block):
             name, label, span = declaration.name.value, declaration.label.value, declaration.span
             match declaration.keyword:
@@ -158,6 +161,7 @@ def _assemble(
         pools=tuple(pools),
         phases=tuple(phases),
         guards=tuple(guards),
+        shifts=tuple(shifts),
         personnel=tuple(people),
         files=sources.paths(),
     )

@@ -90,6 +90,8 @@ class Assembler:
                 "not an IANA time zone",
                 'NTT is "Asia/Makassar" (WITA, UTC+8)',
             )
+        rest = body.get("rest", n.DurationStatement)
+        duty = body.get("duty limit", n.DurationStatement)
         speed = body.get("travel speed", n.TravelSpeed)
         detour = body.get("travel detour", n.TravelDetour)
         limit = body.get("escalation limit", n.EscalationLimit)
@@ -109,6 +111,10 @@ class Assembler:
             speed_kmh=_value(speed.kmh if speed else None, m.DEFAULT_SPEED_KMH),
             detour=_value(detour.factor if detour else None, m.DEFAULT_DETOUR),
             escalation_limit=int(_value(limit.hops if limit else None, m.DEFAULT_ESCALATION_LIMIT)),
+            rest_minutes=_minutes(rest, m.DEFAULT_REST_MINUTES),
+            duty_limit_minutes=_minutes(duty, m.DEFAULT_DUTY_LIMIT_MINUTES),
+            rest_span=rest.span if rest else None,
+            duty_limit_span=duty.span if duty else None,
             span=block.span,
         )
 
@@ -302,10 +308,9 @@ class Assembler:
         body = Body(phase.body, f"phase `{phase.name.value}`", self.problems)
         guards = tuple(g for s in body.all("guard", n.Guard) if (g := self.guard(s)) is not None)
         shifts = tuple(
-            m.Shift(name=s.name.value, start=s.start.value, end=s.end.value, span=s.span)
-            for s in body.all("shift", n.Shift)
-            if s.start.value and s.end.value
+            shift for s in body.all("shift", n.Shift) if (shift := self.shift(s)) is not None
         )
+        duty = body.get("duty limit", n.DurationStatement)
         muster_statement = body.get("muster", n.Muster)
         muster = None
         if muster_statement is not None and muster_statement.time.value is not None:
@@ -325,7 +330,16 @@ class Assembler:
             guards=guards,
             shifts=shifts,
             muster=muster,
+            duty_limit_minutes=duty.duration.minutes if duty else None,
+            duty_limit_span=duty.span if duty else None,
             span=phase.span,
+        )
+
+    def shift(self, shift: n.Shift) -> m.Shift | None:
+        if shift.start.value is None or shift.end.value is None:
+            return None  # a bad time, already reported
+        return m.Shift(
+            name=shift.name.value, start=shift.start.value, end=shift.end.value, span=shift.span
         )
 
 
@@ -358,3 +372,10 @@ def _end(moment: n.Moment) -> dt.datetime | None:
     if moment.time is not None:
         return dt.datetime.combine(moment.date, moment.time)
     return dt.datetime.combine(moment.date + dt.timedelta(days=1), dt.time(0, 0))
+
+
+def _minutes(statement: n.DurationStatement | None, default: int) -> int:
+    """A duration statement's minutes, or the default when it is absent or bad."""
+    if statement is None or statement.duration.minutes is None:
+        return default
+    return statement.duration.minutes
