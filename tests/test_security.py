@@ -5,13 +5,18 @@ from __future__ import annotations
 import io
 import os
 import pickle
+import re
+import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+from click.testing import CliRunner
 from lark import Lark
 
 from tests.conftest import REPO, SAMPLE_PLAN
+from ttuplan.cli import main
 from ttuplan.parse.grammar import GRAMMAR_FILE, OPTIONS
 
 
@@ -100,3 +105,90 @@ def test_the_shipped_parser_tables_parse_as_the_grammar_does() -> None:
         except Exception as error:
             actual = type(error).__name__
         assert actual == expected, path
+
+
+# ── nothing from a plan reaches the terminal raw ─────────────────────────────
+
+# An escape sequence that retitles the window, a C1 control sequence introducer, a
+# backspace that hides what precedes it, a right-to-left override.
+HOSTILE = "\x1b]0;owned\x07\x1b[2J\x9b31m\x08X\u202eevil"
+_UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def hostile_plan(folder: Path) -> Path:
+    """A plan whose labels, comments, table cells and folder name hold HOSTILE."""
+    plan = folder / f"plans{HOSTILE}"
+    plan.mkdir(parents=True)
+    (plan / "plan.ttup").write_text(
+        f'plan t "Plan {HOSTILE}" {{\n  authority "Kapolres"\n}}\n'
+        f'force polri "Polri {HOSTILE}"\nkind tps "TPS"\nkind unused "U"\n'
+        f'risk biasa "Biasa {HOSTILE}" {{\n  polri 1 per tps\n}}\n'
+        f'district d1 "Distrik {HOSTILE}"\nsites "tps.csv"\n'
+        f'unit u1 "Unit {HOSTILE}" {{\n  force polri\n  strength 2\n  covers d1\n'
+        "  escalates to u2 during p\n}\n"
+        f'unit u2 "Atas {HOSTILE}" {{\n  force polri\n  final\n}}\n'
+        f'phase p "Fase {HOSTILE}" 2024-02-14 .. 2024-02-15 {{\n  guard tps by risk\n'
+        f'  muster 05:00 "Mapolsek {HOSTILE}"\n}}\n'
+        f'unit   u3 "Jauh" {{  # {HOSTILE}\n  force polri\n  final\n}}\n',
+        encoding="utf-8",
+    )
+    (plan / "tps.csv").write_text(
+        f'id,name,kind,district,risk\ns1,"TPS {HOSTILE}\r",tps,d1,biasa\n', encoding="utf-8"
+    )
+    return plan
+
+
+def _cli(*args: str) -> tuple[int, str]:
+    """The command's output as a terminal would get it: click strips no escapes."""
+    result = CliRunner().invoke(main, list(args), color=True)
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def assert_inert(text: str) -> None:
+    found = _UNSAFE.search(text)
+    if found is not None:
+        around = text[max(0, found.start() - 60) : found.end() + 20]
+        pytest.fail(f"{found.group()!r} reached the terminal: {around!r}")
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("check", "--color", "never", "--summary", "{plan}"),
+        ("check", "--format", "json", "--summary", "{plan}"),
+        ("check", "--format", "sarif", "{plan}"),
+        ("check", "--format", "github", "{plan}"),
+        ("graph", "{plan}"),
+        ("graph", "--format", "dot", "{plan}"),
+        ("graph", "--hierarchy", "{plan}"),
+        ("fmt", "--diff", "{plan}"),
+        ("fmt", "--check", "{plan}"),
+        ("diff", "{plan}", "{other}"),
+        ("diff", "--format", "json", "{plan}", "{other}"),
+        ("build", "{plan}", "-o", "{out}", "--formats", "md"),
+        ("check", "{plan}/nowhere"),
+    ],
+    ids=lambda args: " ".join(a for a in args if "{" not in a),
+)
+def test_nothing_from_a_plan_reaches_the_terminal_raw(
+    tmp_path: Path, args: tuple[str, ...]
+) -> None:
+    plan = hostile_plan(tmp_path)
+    other = tmp_path / f"other{HOSTILE}"
+    shutil.copytree(plan, other)
+    text = (other / "plan.ttup").read_text(encoding="utf-8")
+    (other / "plan.ttup").write_text(text.replace("..", "06:00 ..", 1), encoding="utf-8")
+    out = tmp_path / f"out{HOSTILE}"
+    status, output = _cli(*(a.format(plan=plan, other=other, out=out) for a in args))
+    assert status in (0, 1, 2), output
+    assert_inert(output)
+
+
+def test_the_progress_bar_shows_file_names_inert() -> None:
+    from ttuplan.progress import Bar
+
+    bar = Bar(io.StringIO(), delay=0, columns=200)
+    bar.stage(f"reading {HOSTILE}.ttup")
+    assert_inert(bar.line(0.0))

@@ -22,6 +22,7 @@ from ttuplan.constants import (
     REPORT_FORMATS,
 )
 from ttuplan.diagnostics import codes
+from ttuplan.terminal import visible
 
 if TYPE_CHECKING:
     from ttuplan.api import CheckResult
@@ -117,7 +118,7 @@ def check(
         try:
             entries.extend(e for e in find_plans(path) if e not in entries)
         except PlanNotFound as error:
-            click.echo(f"ttuplan: error: {error}", err=True)  # and go on with the others
+            click.echo(visible(f"ttuplan: error: {error}"), err=True)  # and go on with the others
             exit_code = EXIT_USAGE
     for entry in entries:
         with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
@@ -128,7 +129,7 @@ def check(
         if output == "text" and not (quiet and not result.diagnostics and not summary):
             _report_text(result, summary, max_diagnostics, _use_color(color, sys.stdout))
     if output != "text":
-        click.echo(_report_machine(results, output, summary), nl=False)
+        click.echo(visible(_report_machine(results, output, summary), lines=True), nl=False)
     sys.exit(exit_code)
 
 
@@ -141,7 +142,8 @@ def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) ->
         text = render_text(result.diagnostics, result.sources, color=color, limit=limit)
         click.echo(text, color=color)
     if summary and result.plan is not None and result.deployment is not None:
-        click.echo(summary_text(summary_data(result.plan, result.deployment)), color=color)
+        text = summary_text(summary_data(result.plan, result.deployment))
+        click.echo(visible(text, lines=True), color=color)
     detail = ""
     if result.plan is not None:
         p = result.plan
@@ -189,11 +191,7 @@ def explain(code: str | None) -> None:
 
         close = suggest(code.upper(), codes.BY_ID) or suggest(code.lower(), codes.BY_SLUG)
         hint = f" (did you mean {close}?)" if close else ""
-        click.echo(
-            f"ttuplan: error: no diagnostic code `{code}`{hint}; `ttuplan explain` lists them",
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
+        _fail(f"no diagnostic code `{code}`{hint}; `ttuplan explain` lists them")
     click.echo(f"{found.id} {found.slug} ({found.severity.value}, {found.family.value})\n")
     click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
     click.echo(found.explanation)
@@ -269,14 +267,14 @@ def build(
         click.echo("ttuplan: no documents written: the plan has errors", err=True)
         sys.exit(EXIT_PROBLEMS)
     for path in built.written if not quiet else ():
-        click.echo(f"wrote {path}")
+        click.echo(visible(f"wrote {path}"))
     if result.warnings:
         click.echo(f"ttuplan: {result.warnings} warning(s); the briefing lists them", err=True)
 
 
 def _fail(message: str) -> NoReturn:
     """A usage or I/O error: one line on stderr, exit 2."""
-    click.echo(f"ttuplan: error: {message}", err=True)
+    click.echo(visible(f"ttuplan: error: {message}"), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -321,9 +319,9 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
         _report_text(refused, False, 20, _use_color("auto", sys.stdout))
         _fail(f"{refused.entry} has errors; fix them to compare")
     if output == "json":
-        click.echo(json.dumps(diff_json(change), ensure_ascii=False, indent=2))
+        click.echo(visible(json.dumps(diff_json(change), ensure_ascii=False, indent=2), lines=True))
     else:
-        click.echo(diff_text(change), nl=False)
+        click.echo(visible(diff_text(change), lines=True), nl=False)
     sys.exit(EXIT_CLEAN if change.empty else EXIT_PROBLEMS)
 
 
@@ -361,7 +359,10 @@ def graph(plan: str, output: str, focus: str | None, hierarchy: bool) -> None:
     if focus is not None and focus not in names:
         close = suggest(focus, names)
         click.echo(
-            f"ttuplan: error: no unit `{focus}`" + (f"; did you mean `{close}`?" if close else ""),
+            visible(
+                f"ttuplan: error: no unit `{focus}`"
+                + (f"; did you mean `{close}`?" if close else "")
+            ),
             err=True,
         )
         sys.exit(EXIT_USAGE)
@@ -377,7 +378,7 @@ def graph(plan: str, output: str, focus: str | None, hierarchy: bool) -> None:
         if output == "mermaid"
         else dot(drawing, phases, result.plan.info.label)
     )
-    click.echo(text, nl=False)
+    click.echo(visible(text, lines=True), nl=False)
 
 
 @main.command()
@@ -394,8 +395,8 @@ def init(folder: Path, title: str) -> None:
     except FolderNotEmpty as error:
         _fail(str(error))
     for path in written:
-        click.echo(f"created {path}")
-    click.echo(f"next: edit the EXAMPLE lines, then `ttuplan check {folder}`")
+        click.echo(visible(f"created {path}"))
+    click.echo(visible(f"next: edit the EXAMPLE lines, then `ttuplan check {folder}`"))
 
 
 @main.command("fmt")
@@ -412,7 +413,7 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
 
     run = FormatRun(paths or (".",), check=check, diff=diff)
     for message in run.messages():
-        click.echo(message.text, err=message.err, nl=False)
+        click.echo(visible(message.text, lines=True), err=message.err, nl=False)
     sys.exit(run.exit_code)
 
 
