@@ -192,3 +192,27 @@ def test_the_progress_bar_shows_file_names_inert() -> None:
     bar = Bar(io.StringIO(), delay=0, columns=200)
     bar.stage(f"reading {HOSTILE}.ttup")
     assert_inert(bar.line(0.0))
+
+
+# ── fmt stays in the folder it was given ─────────────────────────────────────
+
+MESSY = 'force   polri "Polri"\n'
+
+
+@pytest.mark.parametrize("named", ["folder", "link"])
+def test_fmt_never_rewrites_a_file_outside_through_a_link(tmp_path: Path, named: str) -> None:
+    """A plan folder from someone else holds `units.ttup -> ~/elsewhere/x.ttup`: fmt of
+    the folder (or of the link by name, as pre-commit passes it) must not write there."""
+    outside = tmp_path / "elsewhere" / "x.ttup"
+    outside.parent.mkdir()
+    outside.write_text(MESSY, encoding="utf-8")
+    plans = tmp_path / "plans"
+    plans.mkdir()
+    (plans / "units.ttup").symlink_to(outside)
+    target = plans if named == "folder" else plans / "units.ttup"
+    for flags in ((), ("--diff",)):
+        status, output = _cli("fmt", *flags, str(target))
+        assert status == 1, output
+        assert "error[TP002]" in output and "symbolic link to a file outside" in output
+        assert "Polri" not in output  # not read either
+    assert outside.read_text(encoding="utf-8") == MESSY

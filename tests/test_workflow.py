@@ -120,7 +120,22 @@ def test_init_makes_a_plan_that_checks_clean_and_is_formatted(tmp_path: Path) ->
     assert run("fmt", "--check", str(folder)).exit_code == 0
     assert 'plan rencana_baru "Renpam \\"Pemilu\\" 2029" {' in (folder / "plan.ttup").read_text()
     again = run("init", str(folder))
-    assert again.exit_code == 2 and "already has a plan.ttup" in again.stderr
+    assert again.exit_code == 2 and "already has data/tps.csv, districts.ttup" in again.stderr
+
+
+@pytest.mark.parametrize("existing", ["districts.ttup", "units.ttup", "data/tps.csv"])
+def test_init_writes_over_no_file(tmp_path: Path, existing: str) -> None:
+    """Once only plan.ttup was looked for: the others were overwritten."""
+    folder = tmp_path / "plan"
+    (folder / existing).parent.mkdir(parents=True)
+    (folder / existing).write_text("MINE\n")
+    result = run("init", str(folder))
+    assert result.exit_code == 2
+    assert f"{folder} already has {existing}; init writes only into" in result.stderr
+    assert (folder / existing).read_text() == "MINE\n"
+    assert sorted(p.relative_to(folder).as_posix() for p in folder.rglob("*") if p.is_file()) == [
+        existing
+    ]
 
 
 def test_check_of_a_folder_checks_every_plan_below_it() -> None:

@@ -33,6 +33,10 @@ class PlanNotFound(Exception):
     """The path given is not a plan file, or a folder with one (a usage error, exit 2)."""
 
 
+class _NoEntry(PlanNotFound):
+    """A folder without a plan file of its own (its sub-folders may hold plans)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """A plan (None if it could not be resolved) with every diagnostic, in source order."""
@@ -63,20 +67,28 @@ def find_entry(path: str) -> str:
     """The plan file for `path`: in a folder, its `plan.ttup` (or its only .ttup file); for
     a file, the file itself, unless it is part of a plan, included by the `plan.ttup` of
     its folder or of a folder above: then that plan (an editor or a reviewer checks the
-    file they changed, and gets the plan it belongs to)."""
+    file they changed, and gets the plan it belongs to).
+
+    Whatever stands at the plan's name is its entry, a file or not: reading it reports
+    a named pipe, a device or a folder as a diagnostic (it is never waited on)."""
     if os.path.isdir(path):
         entry = os.path.join(path, ENTRY_NAME)
-        if os.path.isfile(entry):
+        if os.path.isdir(entry):
+            raise PlanNotFound(f"{entry} is a folder, not a plan file")
+        if os.path.lexists(entry):
             return entry
-        candidates = sorted(f for f in os.listdir(path) if f.endswith(".ttup"))
+        try:
+            candidates = sorted(f for f in os.listdir(path) if f.endswith(".ttup"))
+        except OSError as error:
+            raise PlanNotFound(f"cannot read the folder {path}: {error.strerror}") from error
         if len(candidates) == 1:
             return os.path.join(path, candidates[0])
         found = ", ".join(candidates) if candidates else "no .ttup files"
-        raise PlanNotFound(f"{path} has no {ENTRY_NAME} ({found}); name the plan file")
-    if not os.path.exists(path):
+        raise _NoEntry(f"{path} has no {ENTRY_NAME} ({found}); name the plan file")
+    if not os.path.lexists(path):
         raise PlanNotFound(f"no such file or folder: {path}")
     if not os.path.isfile(path):
-        raise PlanNotFound(f"not a file: {path}")
+        return path
     return _including_plan(path) or path
 
 
@@ -104,9 +116,8 @@ def find_plans(path: str) -> list[str]:
     at its top (hidden folders skipped), in path order."""
     try:
         return [find_entry(path)]
-    except PlanNotFound:
-        if not os.path.isdir(path):
-            raise
+    except _NoEntry:
+        pass
     found = []
     for folder, subfolders, files in os.walk(path):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))

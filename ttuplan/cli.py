@@ -121,8 +121,13 @@ def check(
             click.echo(visible(f"ttuplan: error: {error}"), err=True)  # and go on with the others
             exit_code = EXIT_USAGE
     for entry in entries:
-        with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
-            result = check_plan(entry)
+        try:
+            with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
+                result = check_plan(entry)
+        except PlanNotFound as error:  # gone, or unreadable, since it was found
+            click.echo(visible(f"ttuplan: error: {error}"), err=True)
+            exit_code = EXIT_USAGE
+            continue
         if result.failed(strict) and exit_code == EXIT_CLEAN:
             exit_code = EXIT_PROBLEMS
         results.append(result)
@@ -394,6 +399,8 @@ def init(folder: Path, title: str) -> None:
         written = create_plan(folder, title)
     except FolderNotEmpty as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write {error.filename or folder}: {error.strerror or error}")
     for path in written:
         click.echo(visible(f"created {path}"))
     click.echo(visible(f"next: edit the EXAMPLE lines, then `ttuplan check {folder}`"))

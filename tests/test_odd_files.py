@@ -1,0 +1,292 @@
+"""Odd files and a hostile file system end in a message and exit 1 or 2, never a traceback.
+
+A plan file that is a named pipe, a folder or a link to a device; a folder nobody may
+read; a read-only folder or a full disk under `fmt` and `init`; names that are not UTF-8;
+a working folder deleted under the run. Tests run as root here, and root ignores file
+modes, so an unreadable or read-only folder is simulated by making the operating system
+calls on it fail as they would for another user (`locked`, `read_only`, `full_disk`).
+"""
+
+from __future__ import annotations
+
+import builtins
+import errno
+import io
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from tests.conftest import REPO
+from ttuplan.cli import main
+
+MINIMAL = REPO / "tests" / "fixtures" / "plans" / "minimal" / "plan.ttup"
+pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX: pipes, links, modes")
+
+
+def cli(*args: str) -> tuple[int, str]:
+    """The command in this process; a traceback fails the test."""
+    result = CliRunner().invoke(main, list(args))
+    if result.exception and not isinstance(result.exception, SystemExit):
+        raise result.exception
+    return result.exit_code, result.output
+
+
+def program(*args: str, cwd: Path | None = None, timeout: float = 60) -> tuple[int, str]:
+    """`python -m ttuplan ARGS` in a child process (for what could hang the test)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ttuplan", *args],
+        capture_output=True,
+        cwd=cwd,
+        timeout=timeout,
+        check=False,
+    )
+    output = done.stdout.decode("utf-8", "replace") + done.stderr.decode("utf-8", "replace")
+    assert "Traceback" not in output, output
+    return done.returncode, output
+
+
+def plan_folder(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "plan.ttup").write_bytes(MINIMAL.read_bytes())
+    return folder
+
+
+# ── the plan file is not a file ──────────────────────────────────────────────
+
+
+def _fifo(path: Path) -> None:
+    os.mkfifo(path)
+
+
+def _folder(path: Path) -> None:
+    path.mkdir()
+
+
+def _device_link(path: Path) -> None:
+    path.symlink_to("/dev/zero")
+
+
+NOT_FILES: dict[str, Callable[[Path], None]] = {
+    "a named pipe": _fifo,
+    "a folder": _folder,
+    "a link to /dev/zero": _device_link,
+}
+
+
+@pytest.mark.parametrize("command", ["check", "build", "graph"])
+@pytest.mark.parametrize("what", NOT_FILES)
+def test_a_plan_file_that_is_not_a_file(tmp_path: Path, command: str, what: str) -> None:
+    folder = tmp_path / "plan"
+    folder.mkdir()
+    NOT_FILES[what](folder / "plan.ttup")
+    args = [command, str(folder)] + (["-o", str(tmp_path / "out")] if command == "build" else [])
+    status, output = program(*args)
+    assert status in (1, 2), output
+    expected = {
+        "a named pipe": "a named pipe, not a file",
+        "a folder": "is a folder, not a plan file",
+        "a link to /dev/zero": "a device, not a file",
+    }[what]
+    assert expected in output
+    assert not (tmp_path / "out").exists()
+
+
+# ── a folder nobody may read (mode 000) ──────────────────────────────────────
+
+
+def _inside(path: Any, folder: str) -> bool:
+    if isinstance(path, int):
+        return False
+    text = os.path.abspath(os.fsdecode(path))
+    return text == folder or text.startswith(folder + os.sep)
+
+
+@pytest.fixture
+def locked(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Make a folder behave as mode 000 does for a user other than root: it can be
+    named (its own stat works), but not listed, nor anything in it reached."""
+
+    def lock(folder: Path) -> None:
+        root = os.path.abspath(folder)
+
+        def denied(path: Any) -> PermissionError:
+            return PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
+
+        def guard(real: Callable[..., Any], *, itself: bool) -> Callable[..., Any]:
+            def call(path: Any, *args: Any, **kwargs: Any) -> Any:
+                if _inside(path, root) and (itself or os.path.abspath(os.fsdecode(path)) != root):
+                    raise denied(path)
+                return real(path, *args, **kwargs)
+
+            return call
+
+        for name in ("stat", "lstat"):
+            monkeypatch.setattr(os, name, guard(getattr(os, name), itself=False))
+        for name in ("listdir", "scandir", "open"):
+            monkeypatch.setattr(os, name, guard(getattr(os, name), itself=True))
+        monkeypatch.setattr(builtins, "open", guard(builtins.open, itself=True))
+
+    return lock
+
+
+@pytest.mark.parametrize("command", ["check", "build", "graph"])
+@pytest.mark.parametrize("where", ["plan folder", "parent folder"])
+def test_a_folder_nobody_may_read(
+    tmp_path: Path, locked: Callable[[Path], None], command: str, where: str
+) -> None:
+    folder = plan_folder(tmp_path / "parent" / "plan")
+    locked(folder if where == "plan folder" else folder.parent)
+    target = folder if where == "plan folder" else folder.parent
+    args = [command, str(target)] + (["-o", str(tmp_path / "out")] if command == "build" else [])
+    status, output = cli(*args)
+    assert status == 2, output
+    assert "Permission denied" in output or "no plan.ttup" in output, output
+
+
+def test_a_build_into_a_folder_nobody_may_write(
+    tmp_path: Path, locked: Callable[[Path], None]
+) -> None:
+    folder = plan_folder(tmp_path / "plan")
+    (tmp_path / "out").mkdir()
+    locked(tmp_path / "out")
+    status, output = cli("build", str(folder), "-o", str(tmp_path / "out"), "--formats", "md")
+    assert status == 2, output
+    assert "cannot write" in output and "Permission denied" in output
+
+
+def test_locked_folders_are_simulated_faithfully(
+    tmp_path: Path, locked: Callable[[Path], None]
+) -> None:
+    """The simulation fails where the system does for another user, and only there."""
+    folder = plan_folder(tmp_path / "plan")
+    locked(folder)
+    assert os.path.isdir(folder)
+    for call in (
+        lambda: os.listdir(folder),
+        lambda: os.stat(folder / "plan.ttup"),
+        lambda: open(folder / "plan.ttup", "rb"),  # noqa: SIM115
+    ):
+        with pytest.raises(PermissionError):
+            call()
+    assert not os.path.isfile(folder / "plan.ttup")
+
+
+# ── fmt and init in a read-only folder, on a full disk ──────────────────────
+
+
+@pytest.fixture
+def read_only(monkeypatch: pytest.MonkeyPatch) -> Callable[[Path], None]:
+    """Creating a file in the folder fails as in a read-only folder (EACCES)."""
+
+    def make(folder: Path) -> None:
+        root = os.path.abspath(folder)
+        real_open, real_mkdir = os.open, os.mkdir
+
+        def open_(path: Any, flags: int, *args: Any, **kwargs: Any) -> Any:
+            if flags & os.O_CREAT and os.path.dirname(os.path.abspath(os.fsdecode(path))) == root:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
+            return real_open(path, flags, *args, **kwargs)
+
+        def mkdir(path: Any, *args: Any, **kwargs: Any) -> Any:
+            if os.path.dirname(os.path.abspath(os.fsdecode(path))) == root:
+                raise PermissionError(errno.EACCES, os.strerror(errno.EACCES), os.fsdecode(path))
+            return real_mkdir(path, *args, **kwargs)
+
+        monkeypatch.setattr(os, "open", open_)
+        monkeypatch.setattr(os, "mkdir", mkdir)
+
+    return make
+
+
+class _FullFile:
+    """A file opened for writing on a full disk: every write fails (ENOSPC)."""
+
+    def __init__(self, file: Any) -> None:
+        self._file = file
+
+    def write(self, data: Any) -> int:
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._file, name)
+
+    def __enter__(self) -> _FullFile:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._file.close()
+
+
+@pytest.fixture
+def full_disk(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """From its call on, every file opened for writing fails to take a byte, as on a
+    full disk (ENOSPC)."""
+
+    def opener(real: Callable[..., Any], mode_at: int) -> Callable[..., Any]:
+        def call(*args: Any, **kwargs: Any) -> Any:
+            file = real(*args, **kwargs)
+            mode = kwargs.get("mode", args[mode_at] if len(args) > mode_at else "r")
+            return _FullFile(file) if set(mode) & set("wxa+") else file
+
+        return call
+
+    def fill() -> None:
+        monkeypatch.setattr(builtins, "open", opener(builtins.open, 1))
+        monkeypatch.setattr(io, "open", opener(io.open, 1))
+        monkeypatch.setattr(os, "fdopen", opener(os.fdopen, 1))
+
+    return fill
+
+
+def _messy(folder: Path) -> Path:
+    folder.mkdir()
+    path = folder / "plan.ttup"
+    path.write_text('force   polri "Polri"\n', encoding="utf-8")
+    return path
+
+
+def test_fmt_in_a_read_only_folder(tmp_path: Path, read_only: Callable[[Path], None]) -> None:
+    path = _messy(tmp_path / "plan")
+    read_only(path.parent)
+    status, output = cli("fmt", str(path.parent))
+    assert status == 2, output
+    assert f"cannot write {path}: Permission denied" in output
+    assert path.read_text(encoding="utf-8") == 'force   polri "Polri"\n'
+    assert os.listdir(path.parent) == ["plan.ttup"]
+
+
+def test_fmt_on_a_full_disk(tmp_path: Path, full_disk: Callable[[], None]) -> None:
+    path = _messy(tmp_path / "plan")
+    full_disk()
+    status, output = cli("fmt", str(path.parent))
+    assert status == 2, output
+    assert f"cannot write {path}: No space left on device" in output
+    assert path.read_text(encoding="utf-8") == 'force   polri "Polri"\n'
+    assert os.listdir(path.parent) == ["plan.ttup"]  # the temporary file is gone
+
+
+def test_init_in_a_read_only_folder(tmp_path: Path, read_only: Callable[[Path], None]) -> None:
+    folder = tmp_path / "new"
+    folder.mkdir()
+    read_only(folder)
+    status, output = cli("init", str(folder))
+    assert status == 2, output
+    assert "cannot write" in output and "Permission denied" in output
+    assert os.listdir(folder) == []
+
+
+def test_init_on_a_full_disk_leaves_nothing_half_written(
+    tmp_path: Path, full_disk: Callable[[], None]
+) -> None:
+    folder = tmp_path / "new"
+    full_disk()
+    status, output = cli("init", str(folder))
+    assert status == 2, output
+    assert "No space left on device" in output
+    assert not folder.exists() or not any(p.is_file() for p in folder.rglob("*"))
