@@ -216,3 +216,32 @@ def test_fmt_never_rewrites_a_file_outside_through_a_link(tmp_path: Path, named:
         assert "error[TP002]" in output and "symbolic link to a file outside" in output
         assert "Polri" not in output  # not read either
     assert outside.read_text(encoding="utf-8") == MESSY
+
+
+# ── diff --git: a revision is never an option ────────────────────────────────
+
+
+def _repository(folder: Path) -> Path:
+    """A git repository holding the minimal plan in `plan/`, committed."""
+    plan = folder / "plan"
+    shutil.copytree(REPO / "tests" / "fixtures" / "plans" / "minimal", plan)
+    for args in (("init", "-q"), ("add", "."), ("commit", "-qm", "plan")):
+        subprocess.run(
+            ["git", "-c", "user.email=t@t", "-c", "user.name=t", *args],
+            cwd=folder,
+            check=True,
+            capture_output=True,
+        )
+    return plan
+
+
+@pytest.mark.parametrize("revision", ["--output={victim}", "-o{victim}", "-"])
+def test_diff_git_refuses_a_revision_that_is_an_option(tmp_path: Path, revision: str) -> None:
+    """`--git=--output=FILE` was passed to git archive as an option: git truncated FILE."""
+    plan = _repository(tmp_path)
+    victim = tmp_path / "victim.txt"
+    victim.write_text("precious\n")
+    status, output = _cli("diff", f"--git={revision.format(victim=victim)}", str(plan))
+    assert status == 2, output
+    assert "a revision cannot start with `-`" in output
+    assert victim.read_text() == "precious\n"
