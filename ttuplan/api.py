@@ -33,6 +33,10 @@ class PlanNotFound(Exception):
     """The path given is not a plan file, or a folder with one (a usage error, exit 2)."""
 
 
+class OutputRefused(Exception):
+    """A document would be written over a file the plan reads (a usage error, exit 2)."""
+
+
 class _NoEntry(PlanNotFound):
     """A folder without a plan file of its own (its sub-folders may hold plans)."""
 
@@ -169,8 +173,9 @@ class BuildResult:
 
 def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
     """Check the plan at `path` and, if it has no errors, write its documents into `out`
-    atomically. Raises PlanNotFound, render.BuildError (a template or catalogue that
-    cannot be used) and OSError (the folder cannot be written)."""
+    atomically. Raises PlanNotFound, OutputRefused (a document would replace a file the
+    plan reads), render.BuildError (a template or catalogue that cannot be used) and
+    OSError (the folder cannot be written)."""
     from ttuplan.render import render_documents
     from ttuplan.render.fingerprint import fingerprint
     from ttuplan.render.output import write_outputs
@@ -187,6 +192,12 @@ def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
             fingerprint(result.sources, result.entry),
             options,
         )
+    read = {os.path.realpath(file) for file in result.sources.paths()}
+    for name in documents.files:
+        if os.path.realpath(out / name) in read:
+            raise OutputRefused(
+                f"{out / name} is a file the plan reads; write the documents into another folder"
+            )
     with progress.part(0.2, 1.0):
         written = write_outputs(out, documents.files)
     return BuildResult(result, tuple(written))

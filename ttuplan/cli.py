@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -208,8 +209,8 @@ def explain(code: str | None) -> None:
     "-o",
     "--output",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
+    type=click.Path(file_okay=False),
+    default="out",
     show_default=True,
     help="Folder to write the documents in.",
 )
@@ -235,7 +236,7 @@ def explain(code: str | None) -> None:
 @_quiet_option("nor the files written")
 def build(
     plan: str,
-    out: Path,
+    out: str,
     lang: str | None,
     templates: Path | None,
     formats: str,
@@ -247,8 +248,11 @@ def build(
     A plan with errors gets no documents: its diagnostics are printed instead. Writing is
     atomic: a failed build leaves the previous documents as they were.
     """
-    from ttuplan.api import PlanNotFound, build_documents
+    from ttuplan.api import OutputRefused, PlanNotFound, build_documents
     from ttuplan.render import BuildError, BuildOptions
+
+    if not out:  # Path("") is the current folder: a slip, not a choice
+        raise click.BadParameter("give a folder (`-o .` for the current one)", param_hint="-o")
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in DOCUMENT_FORMATS]
@@ -259,13 +263,11 @@ def build(
     options = BuildOptions(language=lang, templates=templates, formats=chosen)
     try:
         with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
-            built = build_documents(plan, out, options)
-    except PlanNotFound as error:
-        _fail(str(error))
-    except BuildError as error:
+            built = build_documents(plan, Path(out), options)
+    except (PlanNotFound, OutputRefused, BuildError) as error:
         _fail(str(error))
     except OSError as error:
-        _fail(f"cannot write {out}: {error.strerror or error}")
+        _fail(f"cannot write {error.filename or out}: {error.strerror or error}")
     result = built.check
     if not built.written:
         _report_text(result, False, 50, _use_color(color, sys.stdout))
@@ -424,6 +426,12 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
     sys.exit(run.exit_code)
 
 
+def _interrupt(number: int, frame: object) -> NoReturn:
+    """SIGTERM (a CI job cancelled, `kill`) ends a run as Ctrl-C does: what it was
+    writing is removed, and the previous documents stay."""
+    raise KeyboardInterrupt
+
+
 def entry() -> None:
     """The `ttuplan` program: `main`, then an exit that skips interpreter teardown.
 
@@ -435,6 +443,7 @@ def entry() -> None:
     that calls it) exits normally.
     """
     gc.disable()  # a one-shot process: see ttuplan.gcpause
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         main()
         code: int | str | None = 0
