@@ -13,8 +13,11 @@ import builtins
 import errno
 import io
 import os
+import re
+import shutil
 import subprocess
 import sys
+import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -316,3 +319,90 @@ def test_diff_git_with_a_link_out_of_the_plan_at_the_revision(tmp_path: Path, li
     status, output = cli("diff", "--git", "HEAD", str(plan))
     assert status == 0, output
     assert "no change to the deployment" in output
+
+
+# ── a Polres template that raises ───────────────────────────────────────────
+
+
+@pytest.mark.parametrize(
+    ("template", "expected"),
+    [
+        ("A\n{{ 1 // 0 }}\n", "briefing.md.j2:2: ZeroDivisionError: integer division"),
+        ("{{ briefing.title|int }}\n", "briefing.md.j2:1: ValueError: invalid literal for int()"),
+    ],
+)
+def test_a_template_raising_a_python_error(tmp_path: Path, template: str, expected: str) -> None:
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "briefing.md.j2").write_text(template)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "briefing.md").write_text("previous\n")
+    status, output = cli(
+        "build", str(MINIMAL.parent), "-o", str(out), "--templates", str(templates)
+    )
+    assert status == 2, output
+    assert f"ttuplan: error: template problem: {templates}/{expected}" in output
+    assert [p.name for p in out.iterdir()] == ["briefing.md"]
+    assert (out / "briefing.md").read_text() == "previous\n"
+
+
+# ── labels Excel cannot hold as they are ────────────────────────────────────
+
+DOCUMENTS = REPO / "tests" / "fixtures" / "plans" / "documents"
+
+
+def _documents_with(tmp_path: Path, old: str, new: str) -> Path:
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    text = (plan / "plan.ttup").read_text(encoding="utf-8")
+    assert old in text
+    (plan / "plan.ttup").write_text(text.replace(old, new), encoding="utf-8")
+    return plan
+
+
+def test_a_unit_label_past_31_utf16_units_names_a_valid_sheet(tmp_path: Path) -> None:
+    """Cut at 31 characters, 20 emoji and more were 40+ UTF-16 units: XlsxWriter refused
+    the sheet name (a traceback) though check was clean."""
+    label = "\U0001f46e" * 20 + " Polsek Alfa"
+    plan = _documents_with(tmp_path, '"Polsek Alfa"', f'"{label}"')
+    assert cli("check", str(plan))[0] == 0
+    status, output = cli("build", str(plan), "-o", str(tmp_path / "out"), "--formats", "xlsx")
+    assert status == 0, output
+    with zipfile.ZipFile(tmp_path / "out" / "rosters.xlsx") as book:
+        names = re.findall(r'<sheet name="([^"]*)"', book.read("xl/workbook.xml").decode())
+    assert "\U0001f46e" * 15 in names  # 30 units; the 16th emoji would make 32
+    assert all(len(name.encode("utf-16-le")) // 2 <= 31 for name in names)
+
+
+def test_a_cell_past_32767_characters_stops_the_workbook(tmp_path: Path) -> None:
+    """XlsxWriter cut such text and went on: the roster said less than the plan."""
+    plan = _documents_with(tmp_path, '"Polsek Alfa"', '"' + "A" * 40_000 + '"')
+    out = tmp_path / "out"
+    status, output = cli("build", str(plan), "-o", str(out), "--formats", "xlsx,md")
+    assert status == 2, output[-500:]
+    assert "longer than the 32,767 characters an Excel cell holds" in output
+    assert not out.exists() or not list(out.iterdir())
+
+
+def test_a_parent_chain_600_deep_builds(tmp_path: Path) -> None:
+    """The briefing's strength table walked the `parent` tree by recursion: a chain ~500
+    deep ended in a RecursionError."""
+    units = "".join(
+        f'unit u{i} "Unit {i}" {{\n  force polri\n  strength 1\n  covers d1\n'
+        + (f"  parent u{i - 1}\n" if i else "")
+        + "  final\n}\n"
+        for i in range(600)
+    )
+    plan = tmp_path / "plan"
+    plan.mkdir()
+    text = MINIMAL.read_text(encoding="utf-8").split("unit u1")[0]
+    (plan / "plan.ttup").write_text(
+        text + units + 'phase p "P" 2024-02-14 .. 2024-02-15 {\n  guard tps by risk\n}\n',
+        encoding="utf-8",
+    )
+    status, output = cli("build", str(plan), "-o", str(tmp_path / "out"), "--formats", "md")
+    assert status == 0, output[-2000:]
+    briefing = (tmp_path / "out" / "briefing.md").read_text(encoding="utf-8")
+    assert "↳ " * 599 + "Unit 599" in briefing
+    assert "| Unit 0 | 1 (600) |" in briefing

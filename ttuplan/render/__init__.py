@@ -112,8 +112,29 @@ def _guarded(name: str, write: Writer, start: float, end: float) -> Writer:
             raise BuildError(_template_problem(error)) from error
         except SheetError as error:
             raise BuildError(f"cannot write {name}: {error}") from error
+        except Exception as error:
+            where = _template_line(error)
+            if where is None:
+                raise  # not from a template: a bug of ttuplan's, shown as one
+            raise BuildError(
+                f"template problem: {where}: {type(error).__name__}: {error}"
+            ) from error
 
     return guarded
+
+
+def _template_line(error: BaseException) -> str | None:
+    """`file:line` of the template whose code raised `error` (Jinja2 puts the template's
+    own place in the traceback), or None if no template did: `{{ 1 // 0 }}` or
+    `{{ label|int }}` in a Polres's template is its mistake, not a bug of ttuplan's."""
+    found = None
+    frames = error.__traceback__
+    while frames is not None:
+        code = frames.tb_frame.f_code
+        if code.co_filename.endswith(".j2"):
+            found = f"{code.co_filename}:{frames.tb_lineno}"
+        frames = frames.tb_next
+    return found
 
 
 def _render(
