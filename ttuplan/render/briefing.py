@@ -219,7 +219,10 @@ def _risk_table(labels: Labels, deployment: Deployment) -> RiskTable | None:
         phase=labels.phases[phase.phase].label,
         forces=tuple(labels.forces[f] for f in forces),
         pattern_heading=labels.pattern_heading(risks),
-        rows=tuple(row(labels.risks[r].label, [r], labels.pattern(r)) for r in risks),
+        rows=tuple(
+            row(labels.risks[r].label, [r], labels.pattern(r, labels.heading_forces(risks)))
+            for r in risks
+        ),
         risk_total=row("", list(risks)),
         fixed=row("", [None]) if has_fixed else None,
         total=row("", keys),
