@@ -245,3 +245,39 @@ def test_diff_git_refuses_a_revision_that_is_an_option(tmp_path: Path, revision:
     assert status == 2, output
     assert "a revision cannot start with `-`" in output
     assert victim.read_text() == "precious\n"
+
+
+# ── Markdown and CSV documents: a plan's text is text ────────────────────────
+
+
+def test_markdown_and_csv_documents_take_no_markup_and_no_control_characters(
+    tmp_path: Path,
+) -> None:
+    """A situation `---` was a horizontal rule, four leading spaces a code block, and
+    escape sequences went into briefing.md and rosters.csv as they were."""
+    plan = tmp_path / "plan"
+    shutil.copytree(REPO / "tests" / "fixtures" / "plans" / "documents", plan)
+    text = (plan / "plan.ttup").read_text(encoding="utf-8")
+    (plan / "plan.ttup").write_text(
+        text.replace('"Mapolsek masing-masing"', f'"Mapolsek {HOSTILE}"').replace(
+            '  authority "',
+            '  situation "---"\n  situation "    rm -rf / (a code block?)"\n'
+            f'  mission "===="\n  mission "Misi {HOSTILE}"\n  authority "',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    table = plan / "data" / "tps.csv"
+    rows = table.read_text(encoding="utf-8")
+    table.write_text(rows.replace(",TPS 01 ", f",TPS 01 {HOSTILE}\x00 ", 1), encoding="utf-8")
+    status, output = _cli("build", str(plan), "-o", str(tmp_path / "out"), "--formats", "md,csv")
+    assert status == 0, output
+    markdown = (tmp_path / "out" / "briefing.md").read_text(encoding="utf-8")
+    lines = markdown.split("\n")
+    rules = [line for line in lines if re.fullmatch(r" {0,3}([-*_=])( *\1){2,} *", line)]
+    assert rules == ["---"]  # the template's own, above the footer
+    assert not [line for line in lines if line.startswith("    ") and "rm -rf" in line]
+    assert "\n\\---\n" in markdown and "\nrm -rf / (a code block?)\n" in markdown
+    for document in (markdown, (tmp_path / "out" / "rosters.csv").read_text(encoding="utf-8")):
+        assert_inert(document.replace("\r\n", "\n"))
+        assert "evil" in document
