@@ -149,3 +149,42 @@ def test_pre_commit_hooks_run_ttuplan() -> None:
     assert "- id: ttuplan-check\n" in hooks and "  entry: ttuplan check\n" in hooks
     assert "- id: ttuplan-fmt\n" in hooks and "  entry: ttuplan fmt --check\n" in hooks
     assert "  args: [plans]\n" in hooks
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expected"),
+    [
+        (
+            '"Pemungutan Suara" 2024-02-14 06:00 .. 2024-02-15 12:00',
+            '"Pemungutan Suara" 2024-03-20 06:00 .. 2024-03-21 12:00',
+            "period  2024-02-14 06:00 .. 2024-02-15 12:00 -> 2024-03-20 06:00 .. 2024-03-21 12:00",
+        ),
+        (
+            'muster 05:00 "Mapolsek masing-masing"',
+            'muster 04:30 "Mapolsek masing-masing"',
+            "muster  05:00 Mapolsek masing-masing -> 04:30 Mapolsek masing-masing",
+        ),
+        (
+            "  shift pagi 06:00 .. 18:00\n",
+            "  shift pagi 06:00 .. 12:00\n  shift siang 12:00 .. 18:00\n",
+            "shifts  pagi 06:00..18:00, malam 18:00..06:00 -> pagi 06:00..12:00, "
+            "siang 12:00..18:00, malam 18:00..06:00",
+        ),
+    ],
+    ids=["a phase moves", "the muster time changes", "a shift is split"],
+)
+def test_diff_sees_a_change_of_time(tmp_path: Path, old: str, new: str, expected: str) -> None:
+    """Each said "no change to the deployment": no count of people changed."""
+    before = tmp_path / "before"
+    shutil.copytree(REPO / "tests" / "fixtures" / "plans" / "documents", before)
+    after = tmp_path / "after"
+    shutil.copytree(before, after)
+    text = (before / "plan.ttup").read_text(encoding="utf-8")
+    assert old in text
+    (after / "plan.ttup").write_text(text.replace(old, new), encoding="utf-8")
+    result = run("diff", str(before), str(after))
+    assert result.exit_code == 1, result.output
+    assert f"pemungutan     {expected}\n" in result.stdout
+    assert result.stdout.endswith("1 phase retimed\n")
+    data = json.loads(run("diff", "--format", "json", str(before), str(after)).stdout)
+    assert data["changed"] and data["phases"][0]["phase"] == "pemungutan"
