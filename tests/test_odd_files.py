@@ -12,6 +12,7 @@ from __future__ import annotations
 import builtins
 import errno
 import io
+import json
 import os
 import re
 import shutil
@@ -406,3 +407,120 @@ def test_a_parent_chain_600_deep_builds(tmp_path: Path) -> None:
     briefing = (tmp_path / "out" / "briefing.md").read_text(encoding="utf-8")
     assert "↳ " * 599 + "Unit 599" in briefing
     assert "| Unit 0 | 1 (600) |" in briefing
+
+
+# ── names that are not UTF-8 ────────────────────────────────────────────────
+
+NOT_UTF8 = b"\xff\xfe"  # undecodable: Python holds them as lone surrogates
+
+
+def _plan_named_badly(tmp_path: Path, where: str) -> bytes:
+    """A plan (with one warning, so a file name is printed) under a folder, or in a
+    file, whose name is not UTF-8; returns the path to give ttuplan, as bytes."""
+    text = MINIMAL.read_bytes() + b'kind extra "E"\n'
+    if where == "folder":
+        folder = os.fsencode(tmp_path) + b"/plan" + NOT_UTF8
+        os.mkdir(folder)
+        with open(folder + b"/plan.ttup", "wb") as out:
+            out.write(text)
+        return folder
+    folder = os.fsencode(tmp_path) + b"/plan"
+    os.mkdir(folder)
+    with open(folder + b"/plan" + NOT_UTF8 + b".ttup", "wb") as out:
+        out.write(text)
+    return folder
+
+
+def _run_strict(args: list[bytes | str], cwd: Path) -> subprocess.CompletedProcess[bytes]:
+    """The program with a strict UTF-8 stdout (as a CI log or a UTF-8 terminal has)."""
+    done = subprocess.run(
+        [sys.executable, "-m", "ttuplan", *args],
+        capture_output=True,
+        cwd=cwd,
+        env={**os.environ, "PYTHONIOENCODING": "utf-8:strict", "PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
+    assert b"Traceback" not in done.stderr, done.stderr.decode("utf-8", "replace")
+    done.stdout.decode("utf-8")  # valid UTF-8: no raw 0xFF byte either
+    return done
+
+
+@pytest.mark.parametrize("where", ["folder", "file"])
+@pytest.mark.parametrize("output", ["text", "json", "sarif", "github"])
+def test_a_plan_whose_name_is_not_utf8_in_every_report_format(
+    tmp_path: Path, where: str, output: str
+) -> None:
+    plan = _plan_named_badly(tmp_path, where)
+    done = _run_strict(["check", "--format", output, plan], cwd=tmp_path)  # paths under it
+    assert done.returncode == 0, done.stderr
+    if output == "sarif":
+        assert b"%FF%FE" in done.stdout  # the URI names the bytes as they are
+    if output in ("json", "sarif"):
+        json.loads(done.stdout)
+
+
+def test_json_of_a_name_that_is_not_utf8_is_utf8_in_the_c_locale(tmp_path: Path) -> None:
+    """Under LC_ALL=C Python writes undecodable bytes back raw: JSON with a 0xFF byte."""
+    plan = _plan_named_badly(tmp_path, "folder")
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONIOENCODING"}
+    done = subprocess.run(
+        [sys.executable, "-m", "ttuplan", "check", "--format", "json", plan],
+        capture_output=True,
+        env={**env, "LC_ALL": "C"},
+        timeout=120,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout.decode("utf-8"))
+    assert report["plans"][0]["plan"].endswith("plan\ufffd\ufffd/plan.ttup")
+
+
+@pytest.mark.parametrize("where", ["folder", "file"])
+@pytest.mark.parametrize(
+    "command",
+    [
+        ["build", "{plan}", "-o", "{out}"],
+        ["graph", "{plan}"],
+        ["fmt", "--check", "{plan}"],
+        ["diff", "{plan}", "{plan}"],
+    ],
+    ids=["build", "graph", "fmt", "diff"],
+)
+def test_every_command_on_a_plan_whose_name_is_not_utf8(
+    tmp_path: Path, where: str, command: list[str]
+) -> None:
+    plan = _plan_named_badly(tmp_path, where)
+    out = os.fsencode(tmp_path) + b"/out" + NOT_UTF8
+    args = [{"{plan}": plan, "{out}": out}.get(arg, arg) for arg in command]
+    done = _run_strict(args, cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+
+
+# ── the working folder deleted under the run ────────────────────────────────
+
+
+@pytest.mark.parametrize("output", ["sarif", "github", "json", "text"])
+def test_a_report_when_the_working_folder_was_deleted(tmp_path: Path, output: str) -> None:
+    gone = tmp_path / "gone"
+    gone.mkdir()
+    plan = plan_folder(tmp_path / "plan")
+    done = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import os, sys, runpy; os.rmdir(os.getcwd()); sys.argv = ['ttuplan', *sys.argv[1:]]; "
+            "runpy.run_module('ttuplan', run_name='__main__')",
+            "check",
+            "--format",
+            output,
+            str(plan),
+        ],
+        capture_output=True,
+        cwd=gone,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+        timeout=120,
+        check=False,
+    )
+    assert b"Traceback" not in done.stderr, done.stderr.decode()
+    assert done.returncode == 0, done.stderr.decode()

@@ -169,7 +169,11 @@ def _report_machine(results: list[CheckResult], output: str, summary: bool) -> s
     from ttuplan.summary import summary_data
 
     diagnostics = [d for result in results for d in result.diagnostics]
-    root = repository_root(Path.cwd())
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder was deleted under the run: start from the plan's
+        here = Path(os.path.dirname(os.path.abspath(results[0].entry)) if results else os.sep)
+    root = repository_root(here)
     if output == "sarif":
         return render_sarif(diagnostics, __version__, root)
     if output == "github":

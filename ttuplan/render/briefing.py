@@ -13,6 +13,7 @@ from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
 from ttuplan.render.escape import Trusted
 from ttuplan.render.words import Words, zone_name
+from ttuplan.terminal import visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +173,8 @@ def briefing_view(
         escalation_rows=_escalation_rows(labels),
         mermaid=_mermaid(plan, deployment),
         contacts=_contacts(plan),
-        warnings=tuple(
-            f"{d.code.id} {d.message}" + (f" ({d.span})" if d.span else "")
+        warnings=tuple(  # as the terminal shows them: a file name may not be UTF-8
+            visible(f"{d.code.id} {d.message}" + (f" ({d.span})" if d.span else ""))
             for d in diagnostics
             if d.severity is Severity.WARNING
         ),
