@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import errno
 import os
+import re
 import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import build, nodes
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
+_LONE_CR = re.compile(r"\r(?!\n)")
 # Opened without waiting: a named pipe opened for reading would wait for a writer.
 _OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
 _NOT_FILES = (
@@ -125,7 +127,8 @@ def _outside(reference: nodes.Text, why: str) -> Diagnostic:
 def read_text(
     path: str, sources: SourceMap, problems: list[Diagnostic], at: Span | None = None
 ) -> str | None:
-    """A file's text (UTF-8, BOM dropped), registered in `sources`; None if unreadable."""
+    """A file's text (UTF-8, BOM dropped, a lone CR a line end), registered in `sources`;
+    None if unreadable."""
     try:
         data = read_file(path)
     except TooLarge as error:
@@ -156,8 +159,16 @@ def read_text(
     except UnicodeDecodeError as error:
         problems.append(_not_utf8(path, data, error.start, sources))
         return None
-    text = text.removeprefix("\ufeff")
+    text = lone_carriage_returns_as_line_ends(text.removeprefix("\ufeff"))
     sources.add(path, text)
+    return text
+
+
+def lone_carriage_returns_as_line_ends(text: str) -> str:
+    """A carriage return not followed by a line feed ends a line too (old Mac files):
+    read as one line, the first `#` made all the rest a comment. CRLF stays as it is."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return _LONE_CR.sub("\n", text)
     return text
 
 
