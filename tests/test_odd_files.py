@@ -525,3 +525,19 @@ def test_a_report_when_the_working_folder_was_deleted(tmp_path: Path, output: st
     )
     assert b"Traceback" not in done.stderr, done.stderr.decode()
     assert done.returncode == 0, done.stderr.decode()
+
+
+def test_a_folder_nobody_may_read_among_plans_is_named_not_skipped(
+    tmp_path: Path, locked: Callable[[Path], None]
+) -> None:
+    """`check plans/`: a plan under a folder that cannot be searched was passed over in
+    silence, and the run said it was clean."""
+    plan_folder(tmp_path / "plans" / "open")
+    plan_folder(tmp_path / "plans" / "closed")
+    locked(tmp_path / "plans" / "closed")
+    status, output = cli("check", str(tmp_path / "plans"))
+    assert status == 2, output
+    assert "plans/open/plan.ttup: no problems" in output
+    assert f"ttuplan: error: cannot search {tmp_path / 'plans' / 'closed'}: Permission denied" in (
+        output
+    )

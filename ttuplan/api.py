@@ -115,19 +115,23 @@ def _including_plan(path: str) -> str | None:
         folder = parent
 
 
-def find_plans(path: str) -> list[str]:
+def find_plans(path: str, unreadable: list[str] | None = None) -> list[str]:
     """The plans at `path`: its plan file, or every `plan.ttup` below a folder that has none
-    at its top (hidden folders skipped), in path order."""
+    at its top (hidden folders skipped), in path order. A folder below that cannot be
+    searched is said in `unreadable` ("FOLDER: why"), never passed over in silence."""
     try:
         return [find_entry(path)]
     except _NoEntry:
         pass
     found = []
-    for folder, subfolders, files in os.walk(path):
+    problems: list[OSError] = []
+    for folder, subfolders, files in os.walk(path, onerror=problems.append):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         if ENTRY_NAME in files:
             found.append(os.path.join(folder, ENTRY_NAME))
-    if not found:
+    if unreadable is not None:
+        unreadable.extend(f"{error.filename}: {error.strerror}" for error in problems)
+    if not found and not problems:
         raise PlanNotFound(f"no {ENTRY_NAME} in {path} or below it")
     return sorted(found)
 

@@ -116,10 +116,14 @@ def check(
     results: list[CheckResult] = []
     entries: list[str] = []
     for path in plans:
+        unreadable: list[str] = []
         try:
-            entries.extend(e for e in find_plans(path) if e not in entries)
+            entries.extend(e for e in find_plans(path, unreadable) if e not in entries)
         except PlanNotFound as error:
             click.echo(visible(f"ttuplan: error: {error}"), err=True)  # and go on with the others
+            exit_code = EXIT_USAGE
+        for folder in unreadable:  # plans there could not even be looked for
+            click.echo(visible(f"ttuplan: error: cannot search {folder}"), err=True)
             exit_code = EXIT_USAGE
     for entry in entries:
         try:
