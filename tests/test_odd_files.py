@@ -541,3 +541,13 @@ def test_a_folder_nobody_may_read_among_plans_is_named_not_skipped(
     assert f"ttuplan: error: cannot search {tmp_path / 'plans' / 'closed'}: Permission denied" in (
         output
     )
+
+
+def test_fmt_names_a_folder_it_cannot_search(
+    tmp_path: Path, locked: Callable[[Path], None]
+) -> None:
+    _messy(tmp_path / "closed")
+    locked(tmp_path / "closed")
+    status, output = cli("fmt", "--check", str(tmp_path))
+    assert status == 2, output
+    assert f"ttuplan: error: cannot search {tmp_path / 'closed'}: Permission denied" in output

@@ -12,24 +12,24 @@ SUFFIX = ".ttup"
 
 
 def find_plan_files(paths: Iterable[str]) -> tuple[dict[str, str], tuple[str, ...]]:
-    """The files to format, each with the folder it must stay in, and the paths that do
-    not exist.
+    """The files to format, each with the folder it must stay in, and what was not found
+    (a path that does not exist, a folder that cannot be searched), said in words.
 
     A file named is taken as it is, and stays in its own folder; a folder gives its
     `.ttup` files, sorted, searched through every folder below it whose name does not
     start with `.`, and they stay in it.
     """
     found: dict[str, str] = {}
-    missing: list[str] = []
+    refused: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            for file in _under(path):
+            for file in _under(path, refused):
                 found.setdefault(file, path)
         elif os.path.lexists(path):
             found.setdefault(path, os.path.dirname(path) or ".")
         else:
-            missing.append(path)
-    return found, tuple(missing)
+            refused.append(f"no such file or folder: {path}")
+    return found, tuple(refused)
 
 
 def outside(path: str, folder: str) -> bool:
@@ -39,11 +39,13 @@ def outside(path: str, folder: str) -> bool:
     return not real.is_relative_to(os.path.realpath(folder))
 
 
-def _under(folder: str) -> list[str]:
+def _under(folder: str, refused: list[str]) -> list[str]:
     files: list[str] = []
-    for root, folders, names in os.walk(folder):
+    problems: list[OSError] = []
+    for root, folders, names in os.walk(folder, onerror=problems.append):
         folders[:] = [name for name in folders if not name.startswith(".")]
         files.extend(os.path.join(root, name) for name in names if name.endswith(SUFFIX))
+    refused.extend(f"cannot search {error.filename}: {error.strerror}" for error in problems)
     return sorted(os.path.normpath(file) for file in files)
 
 

@@ -40,10 +40,10 @@ class FormatRun:
     counts: Counter[str] = field(default_factory=Counter)
 
     def messages(self) -> Iterator[Message]:
-        files, missing = find_plan_files(self.paths)
-        for path in missing:
+        files, refused = find_plan_files(self.paths)
+        for why in refused:
             self._fail(EXIT_USAGE)
-            yield Message(f"ttuplan: error: no such file or folder: {path}\n", err=True)
+            yield Message(f"ttuplan: error: {why}\n", err=True)
         for path, folder in files.items():
             yield from self._file(path, folder)
         yield Message(self._summary(), err=True)
