@@ -1,6 +1,7 @@
 """Pathological inputs end in diagnostics, capped: never a traceback, a hang or a memory blow-up.
 
-Each case runs the real command line, `python -m ttuplan check`, in a child process: a
+Each case runs the real command line, `python -m ttuplan check` (or fmt, build, graph:
+`bounded`), in a child process: a
 traceback would show on its stderr, a hang is killed after TIMEOUT_SECONDS, and the child's
 own peak memory is measured (os.wait4) against a bound. Every case also checks that the
 output is the capped text report (at most SHOWN diagnostics, then "... and N more"), that
@@ -10,7 +11,10 @@ character. The big inputs are written into tmp_path.
 The cases, in the order of the issue: a 10 MB line; 100,000 nested or repeated blocks; a
 million-digit number; NUL bytes; invalid UTF-8; a byte order mark; CRLF line ends; an
 include outside the plan folder; an include through a symbolic link; an include cycle; a
-table with a million bad rows.
+table with a million bad rows. Then issue 16's: the check stage's costs (phases, shifts,
+the calendar's ends, reach, an escalation loop); named pipes and /dev/zero where plan
+files are looked for; tables whose bad rows or columns cost more than their size;
+numbers of people past plausibility; a parent loop and a parent chain of 50,000 units.
 """
 
 from __future__ import annotations
