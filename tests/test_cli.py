@@ -147,7 +147,7 @@ def test_explain_prints_the_long_explanation() -> None:
 def test_explain_lists_every_code_and_refuses_unknown_ones() -> None:
     out = run("explain")[1]
     assert all(code.id in out for code in codes.ALL_CODES)
-    status, _, err = run("explain", "TP9")
+    status, _, err = run("explain", "TP1090")
     assert status == 2 and "did you mean TP109?" in err
 
 

@@ -350,3 +350,23 @@ def test_a_template_failing_half_way_leaves_no_partial_file(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert "template problem" in result.stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_risk_table_reads_rules_by_force_not_by_their_order_in_the_file(
+    tmp_path: Path,
+) -> None:
+    """`linmas 2 per tps` written before `polri 1 per tps` printed `2 : 1 : 1` under
+    `Polri : TPS : Linmas`."""
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    text = (plan / "plan.ttup").read_text(encoding="utf-8")
+    swapped = text.replace(
+        "  polri 1 per tps\n  linmas 2 per tps\n", "  linmas 2 per tps\n  polri 1 per tps\n"
+    )
+    assert swapped != text
+    (plan / "plan.ttup").write_text(swapped, encoding="utf-8")
+    assert build(plan, tmp_path / "out", "--formats", "md,html").exit_code == 0
+    markdown = (tmp_path / "out" / "briefing.md").read_text(encoding="utf-8")
+    assert "| Pola (Polri : TPS : Linmas) |" in markdown
+    assert "| Rawan | 2 | 1 : 1 : 2 |" in markdown
+    assert "2 : 1 : 1" not in (tmp_path / "out" / "briefing.html").read_text(encoding="utf-8")

@@ -172,3 +172,21 @@ def test_units_and_rayons_share_names(tmp_path: Path) -> None:
         },
     )
     assert found(entry) == [("TP202", 10)]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        'phase p "P" 2024-02-14 .. 9999-12-31\n',
+        'unit v "V" {\n  force polri\n  final\n  available until 9999-12-31\n}\n',
+    ],
+    ids=["phase", "available until"],
+)
+def test_the_whole_of_the_last_date_is_refused(tmp_path: Path, statement: str) -> None:
+    """A date alone ends at the next midnight: past 9999-12-31 an OverflowError."""
+    entry = write(tmp_path, {"plan.ttup": PLAN + statement})
+    (problem,) = load_plan(str(entry)).diagnostics
+    assert problem.code is codes.INVALID_VALUE
+    assert "9999-12-31 ends past the last date" in problem.message
+    lines = (PLAN + statement).split("\n")
+    assert problem.span is not None and "9999" in lines[problem.span.line - 1]

@@ -354,6 +354,27 @@ INVALID_VALUE = _code(
     `language` (use `id` or `en`), an unknown `timezone`, a `role` other than `reserve`,
     `during` inside a phase, a phase that ends before it starts. The message lists what
     is accepted.
+
+    Numbers of people have a plausibility limit, so that a slip of the keyboard cannot
+    make a 400-byte plan write a hundred megabytes of rosters: at most 10,000 people per
+    site, in a `guard ... with` and in a rule of a risk class (`polri 2 per tps`), and
+    1,000,000 in a unit's `strength` or in a `reserve` (more than the whole of Polri). A
+    date-only end on 9999-12-31 is refused too: the whole of that day ends past the
+    last date ttuplan can count; give the end a time.
+    """,
+)
+PARENT_LOOP = _code(
+    "TP208",
+    "parent-loop",
+    Family.NAMES,
+    E,
+    "units are each other's parent in a loop",
+    """
+    The `parent` statements of some units form a loop (a unit that is its own parent is
+    the shortest), so the command hierarchy has no top: those units would vanish from the
+    briefing's strength table, and their strength would be rolled up nowhere. The
+    diagnostic names the units on the loop and points at each `parent` on it. Remove the
+    `parent` of the unit that commands the others (usually the Polres).
     """,
 )
 
@@ -449,6 +470,19 @@ TOO_MANY_BAD_ROWS = _code(
     diagnostic counts the rest (and still fits within the text report's 50). Usually
     the whole file has one cause (a wrong separator, an export in another layout): fix
     that and check again.
+    """,
+)
+
+DUPLICATE_COLUMN = _code(
+    "TP309",
+    "duplicate-column",
+    Family.DATA,
+    E,
+    "a table's header names a column twice",
+    """
+    Two columns of a table's header have the same name (case and spaces around it do not
+    count), so it is not clear which one holds the value: the table is not read. Rename
+    or remove one of them.
     """,
 )
 

@@ -14,6 +14,7 @@ from ttuplan.domain import guards_in_force
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
 from ttuplan.render.escape import Trusted
 from ttuplan.render.words import Words, zone_name
+from ttuplan.terminal import visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,8 +174,8 @@ def briefing_view(
         escalation_rows=_escalation_rows(labels),
         mermaid=_mermaid(plan, deployment),
         contacts=_contacts(plan),
-        warnings=tuple(
-            f"{d.code.id} {d.message}" + (f" ({d.span})" if d.span else "")
+        warnings=tuple(  # as the terminal shows them: a file name may not be UTF-8
+            visible(f"{d.code.id} {d.message}" + (f" ({d.span})" if d.span else ""))
             for d in diagnostics
             if d.severity is Severity.WARNING
         ),
@@ -220,7 +221,10 @@ def _risk_table(labels: Labels, deployment: Deployment) -> RiskTable | None:
         phase=labels.phases[phase.phase].label,
         forces=tuple(labels.forces[f] for f in forces),
         pattern_heading=labels.pattern_heading(risks),
-        rows=tuple(row(labels.risks[r].label, [r], labels.pattern(r)) for r in risks),
+        rows=tuple(
+            row(labels.risks[r].label, [r], labels.pattern(r, labels.heading_forces(risks)))
+            for r in risks
+        ),
         risk_total=row("", list(risks)),
         fixed=row("", [None]) if has_fixed else None,
         total=row("", keys),
@@ -235,12 +239,20 @@ def _units(
         parent = unit.parent if unit.parent in labels.units else None
         children[parent].append(unit)
     loads = [{load.unit: load for load in d.loads} for _, d in pairs]
+    # The tree walked with a stack, not recursion: a `parent` chain may be thousands deep.
+    order: list[tuple[m.Unit, int]] = []  # depth first, children in plan order
+    stack = [(root, 0) for root in reversed(children[None])]
+    while stack:
+        unit, depth = stack.pop()
+        order.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(children[unit.name]))
+    totals: dict[str, int] = {}
+    for unit, _ in reversed(order):  # every child before its parent
+        totals[unit.name] = (unit.strength or 0) + sum(
+            totals[child.name] for child in children[unit.name]
+        )
     rows: list[UnitRow] = []
-
-    def total(unit: m.Unit) -> int:
-        return (unit.strength or 0) + sum(total(c) for c in children[unit.name])
-
-    def visit(unit: m.Unit, depth: int) -> None:
+    for unit, depth in order:
         committed = tuple(
             (load.held, load.posted, load.spare) if load.available else None
             for load in (phase_loads[unit.name] for phase_loads in loads)
@@ -250,7 +262,7 @@ def _units(
                 label=unit.label,
                 force=labels.forces.get(unit.force, unit.force),
                 strength=unit.strength,
-                rolled_up=total(unit) if children[unit.name] else None,
+                rolled_up=totals[unit.name] if children[unit.name] else None,
                 depth=depth,
                 base=labels.district(unit.base) if unit.base else "",
                 covers=words("covers_all")
@@ -261,11 +273,6 @@ def _units(
                 committed=committed,
             )
         )
-        for child in children[unit.name]:
-            visit(child, depth + 1)
-
-    for root in children[None]:
-        visit(root, 0)
     return tuple(rows)
 
 

@@ -13,6 +13,7 @@ from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.diagnostics.order import in_source_order
 from ttuplan.resolve.assemble import Assembler
 from ttuplan.resolve.files import PlanFolder, load_modules, read_text
+from ttuplan.resolve.hierarchy import parent_loops
 from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.personnel import load_personnel
 from ttuplan.resolve.sites import load_site_table
@@ -100,6 +101,7 @@ def resolve(entry: str) -> Resolved:
         symbols=symbols, problems=problems, table_sites=set(map(itemgetter(0), table_sites))
     )
     plan = _assemble(declarations, plans[0], assembler, table_sites, people, sources)
+    problems.extend(parent_loops(assembler.parents, (unit.name for unit in plan.units)))
     problems.extend(symbols.unused())
     return Resolved(plan, in_source_order(problems, sources), sources)
 
