@@ -11,6 +11,10 @@ The cases, in the order of the issue: a 10 MB line; 100,000 nested or repeated b
 million-digit number; NUL bytes; invalid UTF-8; a byte order mark; CRLF line ends; an
 include outside the plan folder; an include through a symbolic link; an include cycle; a
 table with a million bad rows.
+
+The inputs that are big by design (the 10 MB lines, 100,000 blocks, 2,000 and 1,000
+files, a million lines or rows, a plan repeated 2,000 times) are marked `slow`: CI runs
+them (pytest -m slow), the default run does not.
 """
 
 from __future__ import annotations
@@ -194,6 +198,7 @@ TEN_MB_LINES: dict[str, tuple[Callable[[], str], dict[str, int]]] = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", TEN_MB_LINES)
 def test_a_10_mb_line(tmp_path: Path, shape: str) -> None:
     make, expected = TEN_MB_LINES[shape]
@@ -215,6 +220,7 @@ NESTED = {
 }
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("shape", NESTED)
 def test_100_000_nested_blocks(tmp_path: Path, shape: str) -> None:
     text, expected, hidden = NESTED[shape]
@@ -223,6 +229,7 @@ def test_100_000_nested_blocks(tmp_path: Path, shape: str) -> None:
     assert run.hidden == hidden
 
 
+@pytest.mark.slow
 def test_100_000_repeated_blocks(tmp_path: Path) -> None:
     run = check(
         write(tmp_path, {"plan.ttup": PLAN + 'district d "D" {\n}\n' * 100_000}), memory_mb=1024
@@ -231,6 +238,7 @@ def test_100_000_repeated_blocks(tmp_path: Path) -> None:
     assert run.total == 99_999 + 1
 
 
+@pytest.mark.slow
 def test_an_include_chain_2000_files_deep(tmp_path: Path) -> None:
     """Nested includes: once a RecursionError past a thousand files, now read as a list."""
     files: dict[str, str | bytes] = {"plan.ttup": PLAN + 'include "f0.ttup"\n'}
@@ -308,6 +316,7 @@ def test_nul_bytes_in_a_table(tmp_path: Path) -> None:
     assert run.counts == {"TP304": 1, "TP305": 1}
 
 
+@pytest.mark.slow
 def test_a_plan_saved_as_utf16_without_a_byte_order_mark(tmp_path: Path) -> None:
     """Valid UTF-8 with a NUL after every character: capped, with a count of the rest."""
     run = check(write(tmp_path, {"plan.ttup": (PLAN * 2_000).encode("utf-16-le")}))
@@ -334,6 +343,7 @@ def test_invalid_utf8(tmp_path: Path, content: str) -> None:
     assert "is not UTF-8 text" in run.stdout
 
 
+@pytest.mark.slow
 def test_invalid_utf8_after_a_million_lines(tmp_path: Path) -> None:
     data = PLAN.encode() + b"# a comment\n" * 1_000_000 + b"\x80\n"
     run = check(write(tmp_path, {"plan.ttup": data}))
@@ -517,7 +527,7 @@ def test_an_include_cycle_through_a_symbolic_link(tmp_path: Path) -> None:
     assert check(plan).counts == {"TP003": 1}
 
 
-@pytest.mark.parametrize("files", [2, 100, 1000])
+@pytest.mark.parametrize("files", [2, 100, pytest.param(1000, marks=pytest.mark.slow)])
 def test_an_include_cycle(tmp_path: Path, files: int) -> None:
     ring: dict[str, str | bytes] = {"plan.ttup": PLAN + 'include "f0.ttup"\n'}
     ring |= {f"f{i}.ttup": f'include "f{(i + 1) % files}.ttup"\n' for i in range(files)}
@@ -529,6 +539,7 @@ def test_an_include_cycle(tmp_path: Path, files: int) -> None:
 # ── a table with a million bad rows ─────────────────────────────────────────
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("plan_text", "table", "header"),
     [
