@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -164,3 +165,28 @@ def test_python_dash_m_runs_the_same_command() -> None:
     )
     assert done.returncode == 1
     assert "error[TP201]" in done.stdout
+
+
+def test_the_program_saves_coverage_data_although_it_exits_without_teardown(
+    tmp_path: Path,
+) -> None:
+    """`entry` ends with os._exit, which skips the exit handler where coverage saves."""
+    import coverage
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    data = tmp_path / "data"
+    measure = [sys.executable, "-m", "coverage", "run", f"--data-file={data}", "--branch"]
+    done = subprocess.run(
+        [*measure, "-m", "ttuplan", "check", str(BROKEN)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,  # no configuration file of ours: coverage's defaults
+        env=env,
+    )
+    assert done.returncode == 1, done.stderr
+    assert data.exists(), "no coverage data saved"
+    measured = coverage.CoverageData(basename=str(data))
+    measured.read()
+    [resolve] = [f for f in measured.measured_files() if f.endswith("resolve/names.py")]
+    assert measured.lines(resolve)  # code that only the check ran, after start-up
