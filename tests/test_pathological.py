@@ -10,11 +10,11 @@ character. The big inputs are written into tmp_path.
 The cases, in the order of the issue: a 10 MB line; 100,000 nested or repeated blocks; a
 million-digit number; NUL bytes; invalid UTF-8; a byte order mark; CRLF line ends; an
 include outside the plan folder; an include through a symbolic link; an include cycle; a
-table with a million bad rows.
+table with a million bad rows; a table past the size limit.
 
 The inputs that are big by design (the 10 MB lines, 100,000 blocks, 2,000 and 1,000
-files, a million lines or rows, a plan repeated 2,000 times) are marked `slow`: CI runs
-them (pytest -m slow), the default run does not.
+files, a million lines or rows, a plan repeated 2,000 times, a 256 MiB table) are marked
+`slow`: CI runs them (pytest -m slow), the default run does not.
 """
 
 from __future__ import annotations
@@ -559,6 +559,22 @@ def test_a_table_with_a_million_bad_rows(
     assert run.total < SHOWN  # so nothing, the count included, is cut from the report
     assert "... and 999,960 more bad rows" in run.stdout
     assert "1,000,000 bad rows in all" in run.stdout
+
+
+# ── a file past the size limit ──────────────────────────────────────────────
+
+
+@pytest.mark.slow
+def test_a_table_past_the_size_limit(tmp_path: Path) -> None:
+    """One byte past 256 MiB (a sparse file): refused once the limit is read, not decoded."""
+    from ttuplan.resolve.files import MAX_FILE_BYTES
+
+    plan = write(tmp_path, {"plan.ttup": SITES_PLAN})
+    with (tmp_path / "tps.csv").open("wb") as table:
+        table.truncate(MAX_FILE_BYTES + 1)
+    run = check(plan)
+    assert run.counts["TP001"] == 1
+    assert "tps.csv` is too large" in run.stdout and "over 256 MiB" in run.stdout
 
 
 # ── a cell past the csv module's limit of 131,072 characters ───────────────

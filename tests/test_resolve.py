@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,3 +174,45 @@ def test_units_and_rayons_share_names(tmp_path: Path) -> None:
         },
     )
     assert found(entry) == [("TP202", 10)]
+
+
+def test_a_file_that_cannot_be_read_is_a_diagnostic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied (simulated: these tests may run as root, who may read anything)."""
+    from ttuplan.resolve import files
+
+    entry = write(tmp_path, {"plan.ttup": PLAN + 'include "secret.ttup"\n', "secret.ttup": ""})
+    real_open = open
+
+    def refusing_open(path: str, *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith("secret.ttup"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files, "open", refusing_open, raising=False)
+    [diagnostic] = load_plan(str(entry)).diagnostics
+    assert (diagnostic.code, diagnostic.span and diagnostic.span.line) == (codes.FILE_NOT_FOUND, 9)
+    assert diagnostic.message == f"cannot read `{tmp_path / 'secret.ttup'}`"
+    assert diagnostic.label == "Permission denied"
+
+
+def test_a_file_past_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit (256 MiB; the slow pathological test meets the real one) made 1 MiB here."""
+    from ttuplan.resolve import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 2**20)
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'kind tps "TPS"\nrisk r "R"\ndistrict d "D"\nsites "tps.csv"\n',
+            "tps.csv": "id,name,kind,district,risk\n" + "t,T,tps,d,r\n" * 100_000,
+        },
+    )
+    problems = [d for d in load_plan(str(entry)).diagnostics if d.code is codes.FILE_NOT_FOUND]
+    [diagnostic] = problems
+    assert diagnostic.span is not None and diagnostic.span.line == 12
+    assert diagnostic.message == f"`{tmp_path / 'tps.csv'}` is too large"
+    assert diagnostic.label == "over 1 MiB"
