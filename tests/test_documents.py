@@ -186,6 +186,30 @@ def test_hostile_labels_come_out_inert_in_every_format(tmp_path: Path) -> None:
     assert json.loads((out / "plan.json").read_text())["plan"]["info"]["authority"] == HOSTILE
 
 
+def test_a_paragraph_that_starts_like_markdown_markup_stays_a_paragraph(tmp_path: Path) -> None:
+    """A list item, a numbered item or a heading's underline where a paragraph begins."""
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    situations = ["1. Bukan daftar.", "- Bukan butir.", "===", "# Bukan judul"]
+    (plan / "plan.ttup").write_text(
+        (plan / "plan.ttup")
+        .read_text()
+        .replace(
+            '  situation "Wilayah uji terdiri atas dua kecamatan dengan sembilan TPS."\n',
+            "".join(f'  situation "{text}"\n' for text in situations),
+        )
+    )
+    assert build(plan, tmp_path / "out", "--formats", "md").exit_code == 0
+    markdown = (tmp_path / "out" / "briefing.md").read_text()
+    section = markdown.split("## 1. Situasi\n\n")[1].split("## 2.")[0]
+    assert section.split("\n\n")[:4] == [
+        "1\\. Bukan daftar.",
+        "\\- Bukan butir.",
+        "\\===",
+        "\\# Bukan judul",
+    ]
+
+
 def test_a_label_that_looks_like_a_formula_is_quoted_everywhere(tmp_path: Path) -> None:
     plan = tmp_path / "plan"
     shutil.copytree(DOCUMENTS, plan)
