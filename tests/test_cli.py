@@ -48,6 +48,29 @@ def test_exit_codes(plan: Path, flags: tuple[str, ...], code: int) -> None:
     assert run("check", str(plan), *flags)[0] == code
 
 
+def test_a_folder_whose_only_plan_file_has_another_name(tmp_path: Path) -> None:
+    shutil.copy(MINIMAL / "plan.ttup", tmp_path / "rencana.ttup")
+    status, out, _ = run("check", str(tmp_path))
+    assert status == 0
+    assert out.startswith(f"{tmp_path / 'rencana.ttup'}: no problems")
+
+
+def test_a_file_outside_any_plan_folder_is_checked_as_a_plan_of_its_own(tmp_path: Path) -> None:
+    """No plan.ttup in its folder or any folder above it (the search ends at the root)."""
+    shutil.copy(MINIMAL / "plan.ttup", tmp_path / "alone.ttup")
+    status, out, _ = run("check", str(tmp_path / "alone.ttup"))
+    assert status == 0
+    assert out.startswith(f"{tmp_path / 'alone.ttup'}: no problems")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_plan_path_that_is_neither_a_file_nor_a_folder(tmp_path: Path) -> None:
+    os.mkfifo(tmp_path / "pipe.ttup")
+    status, _, err = run("check", str(tmp_path / "pipe.ttup"))
+    assert status == 2
+    assert err == f"ttuplan: error: not a file: {tmp_path / 'pipe.ttup'}\n"
+
+
 SAMPLE = REPO / "plans" / "ttu-pemilu-2024"
 
 

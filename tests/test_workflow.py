@@ -112,6 +112,21 @@ def test_graph_focus_on_an_unknown_unit_suggests_one() -> None:
     assert result.exit_code == 2 and "did you mean `polsek_insana`?" in result.stderr
 
 
+def test_graph_of_a_plan_that_is_not_there(tmp_path: Path) -> None:
+    result = run("graph", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert result.stderr == f"ttuplan: error: no such file or folder: {tmp_path / 'nowhere'}\n"
+
+
+def test_graph_of_a_plan_that_does_not_parse_says_why_and_draws_nothing() -> None:
+    result = run(
+        "graph", str(REPO / "tests" / "fixtures" / "diagnostics" / "TP101-unexpected-token")
+    )
+    assert result.exit_code == 1
+    assert result.stdout.startswith("error[TP101]: unexpected label")
+    assert "graph BT" not in result.stdout
+
+
 def test_init_makes_a_plan_that_checks_clean_and_is_formatted(tmp_path: Path) -> None:
     folder = tmp_path / "polres_baru"
     result = run("init", str(folder), "--title", 'Renpam "Pemilu" 2029')
