@@ -216,3 +216,33 @@ def test_a_file_past_the_size_limit_is_refused_unread(
     assert diagnostic.span is not None and diagnostic.span.line == 12
     assert diagnostic.message == f"`{tmp_path / 'tps.csv'}` is too large"
     assert diagnostic.label == "over 1 MiB"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "message"),
+    [
+        (
+            'unit w "W" {\n  strength 3\n  final\n}\n',
+            [("TP206", 9)],
+            "unit `w` has no `force`",
+        ),
+        (
+            'district d "D"\nrayon r "R" {\n  escalates to u\n}\n',
+            [("TP203", 9), ("TP206", 10)],  # (and `d` is never used)
+            "rayon `r` has no `districts`",
+        ),
+        (
+            'unit w "W" {\n  force polri\n  role standby\n  final\n}\n',
+            [("TP207", 11)],
+            "no role `standby`",
+        ),
+    ],
+    ids=["a unit without a force", "a rayon without districts", "an unknown role"],
+)
+def test_a_block_without_a_statement_it_needs_or_with_a_bad_value(
+    tmp_path: Path, text: str, expected: list[tuple[str, int]], message: str
+) -> None:
+    entry = write(tmp_path, {"plan.ttup": PLAN + text})
+    assert found(entry) == expected
+    [diagnostic] = [d for d in load_plan(str(entry)).diagnostics if d.code.id != "TP203"]
+    assert diagnostic.message == message

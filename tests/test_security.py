@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from lark import Lark
 
 from tests.conftest import REPO, SAMPLE_PLAN
@@ -100,3 +102,28 @@ def test_the_shipped_parser_tables_parse_as_the_grammar_does() -> None:
         except Exception as error:
             actual = type(error).__name__
         assert actual == expected, path
+
+
+def test_tables_missing_or_stale_are_ignored_and_rebuilt_tables_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grammar edited (or another Lark) makes the shipped tables stale: the parser is then
+    built in memory from the grammar, and `write_tables` (python -m ttuplan.parse) makes
+    tables that load again."""
+    from ttuplan.parse import grammar
+
+    text = GRAMMAR_FILE.read_text(encoding="utf-8")
+    tables = tmp_path / "ttuplan.tables.json"
+    monkeypatch.setattr(grammar, "TABLES_FILE", tables)
+    assert grammar.shipped_tables(text) is None  # missing
+    tables.write_text(json.dumps({"stamp": {"grammar": "an older grammar"}, "data": {}}))
+    assert grammar.shipped_tables(text) is None  # stale
+    grammar.lark_parser.cache_clear()
+    try:
+        built = grammar.lark_parser()
+        assert built.parse('force polri "Polri"\n').children[0].data == "force"
+    finally:
+        grammar.lark_parser.cache_clear()
+    grammar.write_tables(tables)
+    rebuilt = grammar.shipped_tables(text)
+    assert rebuilt is not None and rebuilt["stamp"]["grammar"] == grammar.grammar_digest(text)

@@ -74,6 +74,22 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     assert run("diff", "--git", "no-such-rev", str(tmp_path / "plan")).exit_code == 2
 
 
+def test_diff_against_a_revision_before_the_plan_file_existed(tmp_path: Path) -> None:
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "README.md").write_text("The plan comes next.\n")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "add", ".")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "a folder, no plan yet")
+    shutil.copy(DIFF / "new" / "plan.ttup", tmp_path / "plan" / "plan.ttup")
+    result = run("diff", "--git", "HEAD", str(tmp_path / "plan"))
+    assert result.exit_code == 2
+    assert result.stderr == "ttuplan: error: plan/plan.ttup did not exist at HEAD\n"
+
+
 def test_graph_goldens(golden: Golden) -> None:
     for name, args in {
         "graph.mmd": [],
