@@ -13,8 +13,9 @@ include outside the plan folder; an include through a symbolic link; an include 
 table with a million bad rows; a table past the size limit.
 
 The inputs that are big by design (the 10 MB lines, 100,000 blocks, 2,000 and 1,000
-files, a million lines or rows, a plan repeated 2,000 times, a 256 MiB table) are marked
-`slow`: CI runs them (pytest -m slow), the default run does not.
+files, a million lines or rows, a plan repeated 2,000 times, a 256 MiB table, 1,500
+overlapping phases, a loop of 50,000 units) are marked `slow`: CI runs them (pytest -m
+slow), the default run does not.
 """
 
 from __future__ import annotations
@@ -601,6 +602,7 @@ def test_a_table_cell_past_the_csv_field_limit(tmp_path: Path, table: str) -> No
 # ── time and the allocation (issue 16's cost items of the check stage) ──────
 
 
+@pytest.mark.slow
 def test_thousands_of_overlapping_phases(tmp_path: Path) -> None:
     """100 units and 1,500 phases that all overlap, a reserve and a top-level guard in all
     of them: counted per interval (3,000 intervals), allocated as one integer program.
@@ -683,6 +685,7 @@ def test_a_reserve_bound_wider_than_the_world(tmp_path: Path) -> None:
     assert run.seconds < 10
 
 
+@pytest.mark.slow
 def test_an_escalation_loop_of_fifty_thousand_units(tmp_path: Path) -> None:
     """One TP501 for a loop through 50,000 units lists 12 hops and counts the rest (it
     printed 4.6 MB)."""
