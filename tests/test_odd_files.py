@@ -400,7 +400,7 @@ def test_a_parent_chain_600_deep_builds(tmp_path: Path) -> None:
     plan.mkdir()
     text = MINIMAL.read_text(encoding="utf-8").split("unit u1")[0]
     (plan / "plan.ttup").write_text(
-        text + units + 'phase p "P" 2024-02-14 .. 2024-02-15 {\n  guard tps by risk\n}\n',
+        text + units + 'phase p "P" 2024-02-14 .. 2024-02-14 {\n  guard tps by risk\n}\n',
         encoding="utf-8",
     )
     status, output = cli("build", str(plan), "-o", str(tmp_path / "out"), "--formats", "md")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import pickle
 import re
@@ -283,3 +284,28 @@ def test_markdown_and_csv_documents_take_no_markup_and_no_control_characters(
     for document in (markdown, (tmp_path / "out" / "rosters.csv").read_text(encoding="utf-8")):
         assert_inert(document.replace("\r\n", "\n"))
         assert "evil" in document
+
+
+def test_tables_missing_or_stale_are_ignored_and_rebuilt_tables_load(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A grammar edited (or another Lark) makes the shipped tables stale: the parser is then
+    built in memory from the grammar, and `write_tables` (python -m ttuplan.parse) makes
+    tables that load again."""
+    from ttuplan.parse import grammar
+
+    text = GRAMMAR_FILE.read_text(encoding="utf-8")
+    tables = tmp_path / "ttuplan.tables.json"
+    monkeypatch.setattr(grammar, "TABLES_FILE", tables)
+    assert grammar.shipped_tables(text) is None  # missing
+    tables.write_text(json.dumps({"stamp": {"grammar": "an older grammar"}, "data": {}}))
+    assert grammar.shipped_tables(text) is None  # stale
+    grammar.lark_parser.cache_clear()
+    try:
+        built = grammar.lark_parser()
+        assert built.parse('force polri "Polri"\n').children[0].data == "force"
+    finally:
+        grammar.lark_parser.cache_clear()
+    grammar.write_tables(tables)
+    rebuilt = grammar.shipped_tables(text)
+    assert rebuilt is not None and rebuilt["stamp"]["grammar"] == grammar.grammar_digest(text)

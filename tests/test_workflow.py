@@ -75,6 +75,22 @@ def test_diff_against_a_git_revision(tmp_path: Path) -> None:
     assert run("diff", "--git", "no-such-rev", str(tmp_path / "plan")).exit_code == 2
 
 
+def test_diff_against_a_revision_before_the_plan_file_existed(tmp_path: Path) -> None:
+    (tmp_path / "plan").mkdir()
+    (tmp_path / "plan" / "README.md").write_text("The plan comes next.\n")
+
+    def git(*args: str) -> None:
+        subprocess.run(["git", *args], cwd=tmp_path, check=True, capture_output=True)
+
+    git("init", "-q")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "add", ".")
+    git("-c", "user.email=t@t", "-c", "user.name=t", "commit", "-qm", "a folder, no plan yet")
+    shutil.copy(DIFF / "new" / "plan.ttup", tmp_path / "plan" / "plan.ttup")
+    result = run("diff", "--git", "HEAD", str(tmp_path / "plan"))
+    assert result.exit_code == 2
+    assert result.stderr == "ttuplan: error: plan/plan.ttup did not exist at HEAD\n"
+
+
 def test_graph_goldens(golden: Golden) -> None:
     for name, args in {
         "graph.mmd": [],
@@ -111,6 +127,21 @@ def test_graph_escapes_labels() -> None:
 def test_graph_focus_on_an_unknown_unit_suggests_one() -> None:
     result = run("graph", str(SAMPLE_PLAN), "--focus", "polsek_insan")
     assert result.exit_code == 2 and "did you mean `polsek_insana`?" in result.stderr
+
+
+def test_graph_of_a_plan_that_is_not_there(tmp_path: Path) -> None:
+    result = run("graph", str(tmp_path / "nowhere"))
+    assert result.exit_code == 2
+    assert result.stderr == f"ttuplan: error: no such file or folder: {tmp_path / 'nowhere'}\n"
+
+
+def test_graph_of_a_plan_that_does_not_parse_says_why_and_draws_nothing() -> None:
+    result = run(
+        "graph", str(REPO / "tests" / "fixtures" / "diagnostics" / "TP101-unexpected-token")
+    )
+    assert result.exit_code == 1
+    assert result.stdout.startswith("error[TP101]: unexpected label")
+    assert "graph BT" not in result.stdout
 
 
 def test_init_makes_a_plan_that_checks_clean_and_is_formatted(tmp_path: Path) -> None:
@@ -157,9 +188,9 @@ def test_pre_commit_hooks_run_ttuplan() -> None:
     ("old", "new", "expected"),
     [
         (
-            '"Pemungutan Suara" 2024-02-14 06:00 .. 2024-02-15 12:00',
-            '"Pemungutan Suara" 2024-03-20 06:00 .. 2024-03-21 12:00',
-            "period  2024-02-14 06:00 .. 2024-02-15 12:00 -> 2024-03-20 06:00 .. 2024-03-21 12:00",
+            '"Pemungutan Suara" 2024-02-14 06:00 .. 2024-02-15 06:00',
+            '"Pemungutan Suara" 2024-03-20 06:00 .. 2024-03-21 06:00',
+            "period  2024-02-14 06:00 .. 2024-02-15 06:00 -> 2024-03-20 06:00 .. 2024-03-21 06:00",
         ),
         (
             'muster 05:00 "Mapolsek masing-masing"',
@@ -167,14 +198,14 @@ def test_pre_commit_hooks_run_ttuplan() -> None:
             "muster  05:00 Mapolsek masing-masing -> 04:30 Mapolsek masing-masing",
         ),
         (
-            "  shift pagi 06:00 .. 18:00\n  shift malam 18:00 .. 06:00\n",
-            "  shift pagi 06:00 .. 14:00\n  shift malam 14:00 .. 06:00\n",
+            "  guard tps by risk\n  shift pagi 06:00 .. 18:00\n  shift malam 18:00 .. 06:00\n",
+            "  guard tps by risk\n  shift pagi 06:00 .. 14:00\n  shift malam 14:00 .. 06:00\n",
             "shifts  pagi 06:00..18:00, malam 18:00..06:00 -> pagi 06:00..14:00, "
             "malam 14:00..06:00",
         ),
         (
-            "  shift pagi 06:00 .. 18:00\n",
-            "  shift pagi 06:00 .. 12:00\n  shift siang 12:00 .. 18:00\n",
+            "  guard tps by risk\n  shift pagi 06:00 .. 18:00\n",
+            "  guard tps by risk\n  shift pagi 06:00 .. 12:00\n  shift siang 12:00 .. 18:00\n",
             "shifts  pagi 06:00..18:00, malam 18:00..06:00 -> pagi 06:00..12:00, "
             "siang 12:00..18:00, malam 18:00..06:00",
         ),

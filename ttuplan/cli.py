@@ -465,4 +465,13 @@ def entry() -> None:
         sys.stderr.flush()
     except OSError:  # the reader went away (`ttuplan check | head`): nothing more to say
         pass
+    _save_coverage()
     os._exit(code or 0)
+
+
+def _save_coverage() -> None:
+    """Save coverage data when the run is measured: os._exit skips coverage's exit handler."""
+    coverage = sys.modules.get("coverage")  # never imported here: start-up time is a budget
+    current = coverage.Coverage.current() if coverage is not None else None
+    if current is not None:  # pragma: no branch (unmeasured runs are not seen by coverage)
+        current.save()

@@ -104,6 +104,20 @@ DUPLICATE_INCLUDE = _code(
     nothing; remove it so that readers are not misled about where definitions come from.
     """,
 )
+FILE_TOO_LARGE = _code(
+    "TP006",
+    "file-too-large",
+    Family.FILES,
+    E,
+    "a file the plan names is larger than ttuplan reads",
+    """
+    ttuplan reads plan files and tables of at most 256 MiB, and refuses a larger one
+    before reading it, so that a wrong path (a disk image, a log) cannot fill the memory.
+    A national site table is about 60 MiB. Split the table (`sites` may be given more than
+    once), or check that the path names the file you meant. (Before this code, a file too
+    large was reported as TP001, whose meaning is a file that cannot be read.)
+    """,
+)
 
 # ── syntax ─────────────────────────────────────────────────────────────────────
 UNEXPECTED_TOKEN = _code(

@@ -42,13 +42,14 @@ class TooLarge(OSError):
     """The file is larger than MAX_FILE_BYTES: not read past that."""
 
 
-def read_file(path: str, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_file(path: str, limit: int | None = None) -> bytes:
     """The bytes of the regular file at `path` (links followed), at most `limit` of them.
 
     Anything else is refused before a byte is read (NotAFile): a named pipe would wait
     for a writer for ever, a device such as /dev/zero never ends. Raises OSError (its
     `strerror` says why) when the file cannot be read, TooLarge past `limit`.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     descriptor = os.open(path, _OPEN_FLAGS)
     try:
         info = os.fstat(descriptor)
@@ -134,7 +135,7 @@ def read_text(
     except TooLarge as error:
         problems.append(
             Diagnostic(
-                code=codes.FILE_NOT_FOUND,
+                code=codes.FILE_TOO_LARGE,
                 message=f"`{path}` is too large: {error.strerror}",
                 span=at,
                 label=error.strerror or "too large",
