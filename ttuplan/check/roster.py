@@ -5,9 +5,10 @@ the post); each reserve's people stand by for the whole phase (`ttuplan.crews`).
 unit's places are then given to the unit's people in time order, each place to the
 person who (1) is free: not on another duty at the same time; between two duties at
 posts, rested at least the plan's `rest`; and on one of the shifts the table's `shift`
-column gives, if it gives any; (2) leads the crew if it has no leader yet (a `leader` of
-the table, or else the most senior rank); (3) lives in the post's district; (4) has
-been on duty the fewest hours so far; (5) comes first in the table. The same plan and
+column gives, if it gives any; (2) may lead, while the crew has nobody who may (the
+table's `leader` column), the least senior of those first, so that seniors stay free;
+(3) lives in the post's district; (4) has been on duty the fewest hours so far; (5)
+comes first in the table. The crew's leader is its most senior member. The same plan and
 table give the same roster. A place nobody can take stays to be named, and TP609 says
 why, person by person.
 
@@ -56,7 +57,7 @@ class Gap:
     reasons: tuple[tuple[m.Person, str], ...]  # each person of the unit, and what keeps them
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: a person is in a crew or not
 class _Person:
     person: m.Person
     order: int
@@ -70,10 +71,10 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
     for order, person in enumerate(plan.personnel):
         listed[person.unit].append(_Person(person, order))
     rest = plan.info.rest_minutes
-    memo: dict[tuple[Duty, Duty, int], bool] = {}
+    memo: dict[tuple[int, int, int], bool] = {}  # people share few kinds of duty
 
     def clashes(a: Duty, b: Duty, gap: int) -> bool:
-        key = (a, b, gap)
+        key = (id(a), id(b), gap)  # duties are interned by `_slots`: equal ones are one
         if key not in memo:
             memo[key] = first_clash(a, b, gap) is not None
         return memo[key]
@@ -110,6 +111,23 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
     return numbered(plan, deployment, placed), tuple(gaps)
 
 
+def resting_people(plan: m.Plan, gaps: Iterable[Gap]) -> dict[tuple[str, str], int]:
+    """(unit, phase) -> places a unit could not fill although its table lists all its
+    strength: its people are on another duty or resting then. (Gaps of a unit the table
+    lists only in part are names missing from the table, not people busy.)"""
+    listed: dict[str, int] = defaultdict(int)
+    for person in plan.personnel:
+        listed[person.unit] += 1
+    strength = {u.name: u.strength or 0 for u in plan.units}
+    found: dict[tuple[str, str], int] = defaultdict(int)
+    for gap in gaps:
+        if listed[gap.unit] < strength.get(gap.unit, 0):
+            continue
+        for phase in dict.fromkeys(place[0] for place in gap.slot.places):
+            found[(gap.unit, phase)] += gap.missing
+    return dict(found)
+
+
 def _on_duty(duty: Duty) -> int:
     """Minutes on duty over the phase: a shift's stretches, every day (about)."""
     if duty.shift is None:
@@ -141,19 +159,33 @@ def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[
 def _choose(
     slot: Slot, people: list[_Person], crew: list[_Person], clashes: Clashes, rest: int
 ) -> _Person | None:
-    free = [p for p in people if p not in crew and _free(p, slot, clashes, rest)[0]]
-    if not free:
+    taken = {id(p) for p in crew}
+
+    def first_free(ranked: list[_Person]) -> _Person | None:
+        for candidate in ranked:
+            if id(candidate) not in taken and _free(candidate, slot, clashes, rest)[0]:
+                return candidate
         return None
-    needs_leader = not any(p.person.leader for p in crew) and any(p.person.leader for p in free)
 
-    def key(candidate: _Person) -> tuple[int, int, int, int, int]:
-        person = candidate.person
-        leads = -1 if not crew else 0
-        leader = 0 if (needs_leader and person.leader) else 1
-        home = 0 if slot.district and person.district == slot.district else 1
-        return (leader, leads * seniority(person), home, candidate.minutes, candidate.order)
-
-    return min(free, key=key)
+    if not any(p.person.leader for p in crew):
+        # one who may lead, the least senior of them, so that seniors stay free
+        leaders = sorted(
+            (p for p in people if p.person.leader),
+            key=lambda p: (seniority(p.person), p.order),
+        )
+        found = first_free(leaders)
+        if found is not None:
+            return found
+    return first_free(
+        sorted(
+            people,
+            key=lambda p: (
+                0 if slot.district and p.person.district == slot.district else 1,
+                p.minutes,
+                p.order,
+            ),
+        )
+    )
 
 
 def _reasons(
@@ -172,6 +204,11 @@ def _slots(plan: m.Plan, deployment: Deployment) -> list[Slot]:
     phases = {p.name: p for p in plan.phases}
     order = {p.name: i for i, p in enumerate(plan.phases)}
     cluster = _clusters(plan, deployment)
+    duties: dict[Duty, Duty] = {}
+
+    def intern(duty: Duty) -> Duty:
+        return duties.setdefault(duty, duty)
+
     grouped: dict[tuple[str, ...], list[tuple[str, str, str, Duty, str, bool, int]]] = {}
     counts: dict[tuple[str, ...], int] = {}
     units: dict[tuple[str, ...], str] = {}
@@ -182,7 +219,7 @@ def _slots(plan: m.Plan, deployment: Deployment) -> list[Slot]:
         for hold in phase_deployment.holds:
             key = ("hold", hold.duty, hold.unit, cluster[(hold.duty, phase.name)])
             grouped.setdefault(key, []).append(
-                (phase.name, hold.holder, "", Duty.of(phase), "", False, -1)
+                (phase.name, hold.holder, "", intern(Duty.of(phase)), "", False, -1)
             )
             counts[key], units[key] = max(counts.get(key, 0), hold.people), hold.unit
         by_post = staff_of(phase_deployment)
@@ -192,7 +229,7 @@ def _slots(plan: m.Plan, deployment: Deployment) -> list[Slot]:
                 name = shift.name if shift else ""
                 for unit, people in crew.items():
                     key = ("post", post.duty, name, unit, cluster[(post.duty, phase.name)])
-                    duty = Duty.of(phase, shift)
+                    duty = intern(Duty.of(phase, shift))
                     grouped.setdefault(key, []).append(
                         (phase.name, post.id, name, duty, post.district, True, index)
                     )
@@ -245,37 +282,47 @@ def _clusters(plan: m.Plan, deployment: Deployment) -> dict[tuple[str, str], str
 
 def incomplete(plan: m.Plan, allocation: object) -> Iterable[Diagnostic]:
     """TP609: places of a unit that no person of the personnel table could take, once per
-    unit: where they are, and what keeps each of its listed people from them."""
+    unit: where they are, and for each of them what keeps the people listed."""
     units = {u.name: u for u in plan.units}
     gaps: tuple[Gap, ...] = getattr(allocation, "roster_gaps", ())
     by_unit: dict[str, list[Gap]] = defaultdict(list)
     for gap in gaps:
         by_unit[gap.unit].append(gap)
     for unit, found in by_unit.items():
-        where: dict[str, int] = defaultdict(int)
+        groups: dict[str, list[Gap]] = defaultdict(list)
         for gap in found:
             phase, _, shift = gap.slot.places[0]
-            where[f"`{phase}` {shift}".strip()] += gap.missing
-        why: dict[str, tuple[m.Person, str]] = {}
-        for gap in found:
-            for person, reason in gap.reasons:
-                if reason != "free":
-                    why.setdefault(person.nrp, (person, reason))
+            groups[f"`{phase}`" + (f" shift `{shift}`" if shift else "")].append(gap)
+        missing = sum(gap.missing for gap in found)
         listed = sum(1 for p in plan.personnel if p.unit == unit)
-        missing = sum(where.values())
-        kept = list(why.values())
-        shown = "; ".join(f"{p.name} ({p.nrp}) {reason}" for p, reason in kept[:SHOWN])
-        more = f"; and {len(kept) - SHOWN} more" if len(kept) > SHOWN else ""
-        places = ", ".join(f"{name}: {count}" for name, count in where.items())
+        where = ", ".join(
+            f"{name}: {sum(g.missing for g in group)}" for name, group in groups.items()
+        )
+        notes = []
+        people: dict[str, tuple[m.Person, str]] = {}
+        for name, group in list(groups.items())[:SHOWN]:
+            reasons = {p.nrp: (p, why) for gap in group for p, why in gap.reasons if why != "free"}
+            people.update({k: v for k, v in reasons.items() if k not in people})
+            shown = "; ".join(f"{p.name} ({p.nrp}) {why}" for p, why in list(reasons.values())[:3])
+            more = f"; and {len(reasons) - 3} more" if len(reasons) > 3 else ""
+            count = sum(g.missing for g in group)
+            notes.append(
+                f"{name}, {count} {'place' if count == 1 else 'places'}: {shown}{more}"
+                if reasons
+                else f"{name}, {count} {'place' if count == 1 else 'places'}: nobody else listed"
+            )
         yield Diagnostic(
             code=codes.ROSTER_INCOMPLETE,
             message=f"{missing} {'place' if missing == 1 else 'places'} of `{unit}` "
-            f"{'has' if missing == 1 else 'have'} nobody in the personnel table ({places}); it "
-            f"lists {listed} {'person' if listed == 1 else 'people'} of the unit"
-            + (f", and {len(kept)} of them are kept: {shown}{more}" if kept else ""),
+            f"{'has' if missing == 1 else 'have'} nobody in the personnel table ({where}): "
+            f"of its {listed} {'person' if listed == 1 else 'people'} listed, none is free "
+            "then",
             span=units[unit].span,
             label=f"{missing} {'place' if missing == 1 else 'places'} to be named",
-            related=tuple(Label(span=p.span, message=reason) for p, reason in kept[:SHOWN]),
+            related=tuple(
+                Label(span=p.span, message=why) for p, why in list(people.values())[:SHOWN]
+            ),
+            notes=tuple(notes),
             help="add people of this unit to the personnel table, take one of them off the "
             "duty that keeps them, or lower the demand",
         )
