@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import itertools
 from collections import defaultdict
 
 from hypothesis import given, settings
@@ -14,6 +15,7 @@ from tests.conftest import SAMPLE_PLAN
 from tests.plans import deploy
 from ttuplan import model as m
 from ttuplan.api import check_plan
+from ttuplan.check import roster_solve
 from ttuplan.crews import seniority
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics import codes
@@ -89,9 +91,10 @@ def test_rest_makes_a_roster_impossible_and_the_message_names_people_and_shifts(
     assert problem.code is codes.ROSTER_INCOMPLETE
     assert problem.message.startswith("1 place of `u` has nobody in the personnel table")
     assert "`p` shift `malam`" in problem.message
-    [note] = problem.notes
+    note, proof = problem.notes
     assert "P1 (80010001) within the rest of `pagi` of `p`" in note
     assert "P2 (80010002) within the rest of `pagi` of `p`" in note
+    assert proof.startswith("no roster of the 3 listed fills more places")
 
 
 def test_the_sample_plan_is_rostered_in_full_and_checks_clean() -> None:
@@ -214,3 +217,73 @@ def test_a_unit_resting_after_one_phase_gives_the_next_to_another_unit() -> None
     loads = {d.phase: {load.unit: load for load in d.loads} for d in deployment.phases}
     assert (loads["p2"]["u"].resting, loads["p2"]["u"].spare) == (2, 0)
     assert (loads["p1"]["u"].resting, loads["p2"]["r"].spare) == (0, 8)
+
+
+def test_where_the_greedy_order_leaves_a_place_the_solver_fills_it() -> None:
+    """Two crews of two (pagi 06-18, malam 18-06); P1 and P2 may take any shift, P3 and P4
+    only `pagi` (the table's `shift` column). In table order P1 and P2 would take pagi and
+    leave malam to nobody (P1 and P2 within their rest, P3 and P4 pagi only); solved as a
+    whole, P3 and P4 take pagi and P1 and P2 malam."""
+    people = [person(1), person(2), person(3, shifts=("pagi",)), person(4, shifts=("pagi",))]
+    plan = guard_plan(people=people, shifts=(shift("pagi", 6, 18), shift("malam", 18, 6)))
+    deployment, problems = deploy(plan)
+    assert problems == []
+    assert deployment.roster is not None
+    [members] = deployment.roster.posts.values()
+    on = defaultdict(set)
+    for member in members:
+        assert member.person is not None
+        on[member.shift].add(member.person.name)
+    assert dict(on) == {"pagi": {"P3", "P4"}, "malam": {"P1", "P2"}}
+
+
+@st.composite
+def roster_problems(draw: st.DrawFn) -> roster_solve.Problem:
+    slots = draw(st.integers(1, 4))
+    people = draw(st.integers(1, 3))
+    pairs = [(a, b) for a in range(slots) for b in range(a + 1, slots)]
+    return roster_solve.Problem(
+        counts=[draw(st.integers(0, 3)) for _ in range(slots)],
+        eligible=[
+            sorted(draw(st.sets(st.integers(0, people - 1), max_size=people))) for _ in range(slots)
+        ],
+        clashes=[pair for pair in pairs if draw(st.booleans())],
+        leaders=frozenset(draw(st.sets(st.integers(0, people - 1)))),
+        local=frozenset(),
+        minutes=[draw(st.sampled_from((0, 720))) for _ in range(slots)],
+    )
+
+
+@SETTINGS
+@given(problem=roster_problems())
+def test_the_solver_fills_as_many_places_as_an_exhaustive_search(
+    problem: roster_solve.Problem,
+) -> None:
+    """Against every way of giving each person a set of slots: the solver's roster keeps
+    every rule and fills the most places any roster can."""
+    slots, people = (
+        len(problem.counts),
+        1 + max((p for e in problem.eligible for p in e), default=0),
+    )
+    clash = set(problem.clashes)
+
+    def valid(taken: tuple[frozenset[int], ...]) -> bool:
+        for p, mine in enumerate(taken):
+            if any(p not in problem.eligible[s] for s in mine):
+                return False
+            if any((a, b) in clash for a in mine for b in mine if a < b):
+                return False
+        return all(sum(s in mine for mine in taken) <= problem.counts[s] for s in range(slots))
+
+    subsets = [frozenset(s for s in range(slots) if bits >> s & 1) for bits in range(1 << slots)]
+    best = max(
+        sum(len(mine) for mine in taken)
+        for taken in itertools.product(subsets, repeat=people)
+        if valid(taken)
+    )
+    answer = roster_solve.solve(problem)
+    assert answer is not None and answer.proven
+    crews = answer.crews
+    taken = tuple(frozenset(s for s in range(slots) if p in crews[s]) for p in range(people))
+    assert valid(taken)
+    assert sum(len(crew) for crew in crews) == best

@@ -8,9 +8,11 @@ posts, rested at least the plan's `rest`; and on one of the shifts the table's `
 column gives, if it gives any; (2) may lead, while the crew has nobody who may (the
 table's `leader` column), the least senior of those first, so that seniors stay free;
 (3) lives in the post's district; (4) has been on duty the fewest hours so far; (5)
-comes first in the table. The crew's leader is its most senior member. The same plan and
-table give the same roster. A place nobody can take stays to be named, and TP609 says
-why, person by person.
+comes first in the table. The crew's leader is its most senior member. When this order
+leaves places of a unit empty, all of the unit's places are solved again at once as an
+integer program (`ttuplan.check.roster_solve`), whose roster is kept if it fills more.
+The same plan and table give the same roster. A place nobody can take stays to be
+named, and TP609 says why, person by person.
 
 Places of a duty that spans phases that overlap (a top-level guard, a reserve) are given
 to the same people in every one of those phases.
@@ -23,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ttuplan import model as m
+from ttuplan.check import roster_solve
 from ttuplan.crews import Placed, crews, numbered, seniority, staff_of
 from ttuplan.deployment import Deployment, Roster
 from ttuplan.diagnostics import codes
@@ -55,6 +58,7 @@ class Gap:
     slot: Slot
     missing: int
     reasons: tuple[tuple[m.Person, str], ...]  # each person of the unit, and what keeps them
+    proven: bool = False  # the solver showed that no roster of the unit fills more places
 
 
 @dataclass(eq=False)  # compared by identity: a person is in a crew or not
@@ -79,22 +83,34 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
             memo[key] = first_clash(a, b, gap) is not None
         return memo[key]
 
+    slots = _slots(plan, deployment)
+    chosen: list[list[_Person]] = []
+    for slot in slots:
+        people = listed.get(slot.unit)
+        crew: list[_Person] = []
+        for _ in range(slot.count if people else 0):
+            found = _choose(slot, people or [], crew, clashes, rest)
+            if found is None:
+                break
+            crew.append(found)
+            _take(found, slot)
+        chosen.append(crew)
+    short = {
+        slot.unit
+        for slot, crew in zip(slots, chosen, strict=True)
+        if listed.get(slot.unit) and len(crew) < slot.count
+    }
+    proven = {
+        unit: _solve_unit(unit, slots, chosen, listed[unit], clashes, rest)
+        for unit in sorted(short)
+    }
+
     placed: Placed = defaultdict(list)
     gaps: list[Gap] = []
-    for slot in _slots(plan, deployment):
+    for slot, crew in zip(slots, chosen, strict=True):
         people = listed.get(slot.unit)
         if not people:
             continue  # the unit is not in the table: numbered places
-        crew: list[_Person] = []
-        for _ in range(slot.count):
-            chosen = _choose(slot, people, crew, clashes, rest)
-            if chosen is None:
-                break
-            crew.append(chosen)
-            for duty in slot.duties:
-                chosen.duties.append((duty, slot.at_post, _what(slot, duty)))
-            if slot.at_post:  # standing by in a reserve is not counted as hours on duty
-                chosen.minutes += _on_duty(slot.duties[0])
         for phase, where, shift in slot.places:
             names = placed[(phase, where, shift, slot.unit)]
             names.extend(p.person for p in crew)
@@ -106,9 +122,74 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
                     slot=slot,
                     missing=slot.count - len(crew),
                     reasons=tuple(_reasons(slot, people, crew, clashes, rest)),
+                    proven=proven.get(slot.unit, False),
                 )
             )
     return numbered(plan, deployment, placed), tuple(gaps)
+
+
+def _take(person: _Person, slot: Slot) -> None:
+    for duty in slot.duties:
+        person.duties.append((duty, slot.at_post, _what(slot, duty)))
+    if slot.at_post:  # standing by in a reserve is not counted as hours on duty
+        person.minutes += _on_duty(slot.duties[0])
+
+
+def _solve_unit(
+    unit: str,
+    slots: list[Slot],
+    chosen: list[list[_Person]],
+    people: list[_Person],
+    clashes: Clashes,
+    rest: int,
+) -> bool:
+    """Solve the unit's places again as an integer program (`roster_solve`), and keep its
+    answer in `chosen` if it fills more places than the greedy order did. True if no
+    roster of these people fills more places (the solver proved it)."""
+    mine = [n for n, slot in enumerate(slots) if slot.unit == unit]
+    before = sum(len(chosen[n]) for n in mine)
+    for person in people:
+        person.duties.clear()
+        person.minutes = 0
+    eligible = [[i for i, p in enumerate(people) if _on_shift(p, slots[n])] for n in mine]
+    pairs = []
+    for a, first in enumerate(mine):
+        for b in range(a + 1, len(mine)):
+            if _slots_clash(slots[first], slots[mine[b]], clashes, rest):
+                pairs.append((a, b))
+    problem = roster_solve.Problem(
+        counts=[slots[n].count for n in mine],
+        eligible=eligible,
+        clashes=pairs,
+        leaders=frozenset(i for i, p in enumerate(people) if p.person.leader),
+        local=frozenset(
+            (i, k)
+            for k, n in enumerate(mine)
+            for i in eligible[k]
+            if slots[n].district and people[i].person.district == slots[n].district
+        ),
+        minutes=[_on_duty(slots[n].duties[0]) if slots[n].at_post else 0 for n in mine],
+    )
+    answer = roster_solve.solve(problem)
+    if answer is not None and sum(len(crew) for crew in answer.crews) > before:
+        for k, n in enumerate(mine):
+            chosen[n] = [people[i] for i in answer.crews[k]]
+    for n in mine:  # what each person holds now, for the reasons of the places left
+        for person in chosen[n]:
+            _take(person, slots[n])
+    return answer is not None and answer.proven
+
+
+def _on_shift(candidate: _Person, slot: Slot) -> bool:
+    listed = candidate.person.shifts
+    shift = slot.places[0][2]
+    return not (listed and shift and shift not in listed)
+
+
+def _slots_clash(a: Slot, b: Slot, clashes: Clashes, rest: int) -> bool:
+    """Can nobody take both? Duties at the same time, or two posts within the rest."""
+    gap = rest if a.at_post and b.at_post else 0
+    return any(clashes(x, y, gap) for x in a.duties for y in b.duties)
 
 
 def resting_people(plan: m.Plan, gaps: Iterable[Gap]) -> dict[tuple[str, str], int]:
@@ -143,10 +224,9 @@ def _what(slot: Slot, duty: Duty) -> str:
 
 def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[bool, str]:
     """Can the person take the slot's places? If not, what keeps them."""
-    listed = candidate.person.shifts
-    shift = slot.places[0][2]
-    if listed and shift and shift not in listed:
-        return False, f"on shift {', '.join(f'`{s}`' for s in listed)} only (the table)"
+    if not _on_shift(candidate, slot):
+        shifts = ", ".join(f"`{s}`" for s in candidate.person.shifts)
+        return False, f"on shift {shifts} only (the table)"
     for duty in slot.duties:
         for held, at_post, what in candidate.duties:
             if clashes(held, duty, 0):
@@ -295,6 +375,7 @@ def incomplete(plan: m.Plan, allocation: object) -> Iterable[Diagnostic]:
             groups[f"`{phase}`" + (f" shift `{shift}`" if shift else "")].append(gap)
         missing = sum(gap.missing for gap in found)
         listed = sum(1 for p in plan.personnel if p.unit == unit)
+        strength = units[unit].strength or 0
         where = ", ".join(
             f"{name}: {sum(g.missing for g in group)}" for name, group in groups.items()
         )
@@ -311,12 +392,21 @@ def incomplete(plan: m.Plan, allocation: object) -> Iterable[Diagnostic]:
                 if reasons
                 else f"{name}, {count} {'place' if count == 1 else 'places'}: nobody else listed"
             )
+        if all(gap.proven for gap in found):
+            notes.append(
+                f"no roster of the {listed} listed fills more places: every way of placing "
+                "them was weighed at once (an integer program), not only the order above"
+            )
         yield Diagnostic(
             code=codes.ROSTER_INCOMPLETE,
             message=f"{missing} {'place' if missing == 1 else 'places'} of `{unit}` "
             f"{'has' if missing == 1 else 'have'} nobody in the personnel table ({where}): "
-            f"of its {listed} {'person' if listed == 1 else 'people'} listed, none is free "
-            "then",
+            + (
+                f"the table lists {listed} of its strength of {strength}"
+                if listed < strength
+                else f"of its {listed} {'person' if listed == 1 else 'people'} listed, "
+                "none is free then"
+            ),
             span=units[unit].span,
             label=f"{missing} {'place' if missing == 1 else 'places'} to be named",
             related=tuple(
