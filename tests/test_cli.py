@@ -214,3 +214,25 @@ def test_the_program_saves_coverage_data_although_it_exits_without_teardown(
     measured.read()
     [resolve] = [f for f in measured.measured_files() if f.endswith("resolve/names.py")]
     assert measured.lines(resolve)  # code that only the check ran, after start-up
+
+
+def test_the_program_freezes_what_the_pipeline_made_and_collects_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`entry` (the `ttuplan` program) sets FREEZE_AFTER: the collector is off while the
+    plan is read and checked, then what that made is frozen and the collector is on again
+    for rendering. A library call (FREEZE_AFTER unset) freezes nothing."""
+    import gc
+
+    from ttuplan import gcpause
+    from ttuplan.api import check_plan
+
+    assert gc.isenabled() and gcpause.FREEZE_AFTER is False
+    check_plan(str(SAMPLE))
+    assert gc.get_freeze_count() == 0
+    monkeypatch.setattr(gcpause, "FREEZE_AFTER", True)
+    try:
+        check_plan(str(SAMPLE))
+        assert gc.isenabled() and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()

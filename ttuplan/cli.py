@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
@@ -12,7 +11,7 @@ from typing import TYPE_CHECKING, Any, NoReturn, TextIO, TypeVar
 
 import click
 
-from ttuplan import __version__, progress
+from ttuplan import __version__, gcpause, progress
 from ttuplan.constants import (
     DIFF_FORMATS,
     DOCUMENT_FORMATS,
@@ -443,14 +442,15 @@ def _interrupt(number: int, frame: object) -> NoReturn:
 def entry() -> None:
     """The `ttuplan` program: `main`, then an exit that skips interpreter teardown.
 
-    The cyclic garbage collector stays off: the program runs one command and ends, and
-    its collections walked every site of a national plan again and again.
+    The cyclic garbage collector is paused while the plan is read and checked, and what
+    that made is then frozen out of its sight (ttuplan.gcpause): its collections walked
+    every site of a national plan again and again.
     Freeing a national plan's millions of objects one by one at exit took over a second;
     the process is ending and its output is flushed, so it exits at once instead. Only the
     installed command and `python -m ttuplan` come here; `main` itself (and every test
     that calls it) exits normally.
     """
-    gc.disable()  # a one-shot process: see ttuplan.gcpause
+    gcpause.FREEZE_AFTER = True  # a one-shot process: see ttuplan.gcpause
     signal.signal(signal.SIGTERM, _interrupt)
     try:
         main()
