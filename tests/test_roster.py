@@ -282,7 +282,7 @@ def test_the_solver_fills_as_many_places_as_an_exhaustive_search(
         if valid(taken)
     )
     answer = roster_solve.solve(problem)
-    assert answer is not None and answer.proven
+    assert answer is not None and answer.proven and answer.crews is not None
     crews = answer.crews
     taken = tuple(frozenset(s for s in range(slots) if p in crews[s]) for p in range(people))
     assert valid(taken)

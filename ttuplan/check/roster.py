@@ -170,8 +170,8 @@ def _solve_unit(
         ),
         minutes=[_on_duty(slots[n].duties[0]) if slots[n].at_post else 0 for n in mine],
     )
-    answer = roster_solve.solve(problem)
-    if answer is not None and sum(len(crew) for crew in answer.crews) > before:
+    answer = roster_solve.solve(problem, to_beat=before)
+    if answer is not None and answer.crews is not None:
         for k, n in enumerate(mine):
             chosen[n] = [people[i] for i in answer.crews[k]]
     for n in mine:  # what each person holds now, for the reasons of the places left

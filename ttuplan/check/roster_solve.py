@@ -48,12 +48,13 @@ Row = tuple[list[int], list[float], float, float]  # columns, coefficients, lowe
 
 @dataclass(frozen=True, slots=True)
 class Answer:
-    crews: list[list[int]]  # per slot, the people who take it, in table order
+    crews: list[list[int]] | None  # per slot, its people in table order; None: no better
     proven: bool  # no roster fills more places (the first stage solved to optimality)
 
 
-def solve(problem: Problem) -> Answer | None:
-    """The people per slot; None if the solver found no answer."""
+def solve(problem: Problem, to_beat: int = -1) -> Answer | None:
+    """The people per slot; None if the solver found no answer, or none that fills more
+    than `to_beat` places (the later stages are then not solved at all)."""
     columns = [(p, s) for s, who in enumerate(problem.eligible) for p in who]
     if not columns:
         return Answer([[] for _ in problem.counts], proven=True)
@@ -71,9 +72,9 @@ def solve(problem: Problem) -> Answer | None:
         ([1.0 if column in problem.local else 0.0 for column in columns] + pad, True),
         ([0.0] * (width - 1) + [1.0], False),
     ]
-    solution, proven = _lexicographic(width, _rows(problem, columns, leading), stages)
+    solution, proven = _lexicographic(width, _rows(problem, columns, leading), stages, to_beat)
     if solution is None:
-        return None
+        return None if not proven else Answer(None, proven=True)
     crews: list[list[int]] = [[] for _ in problem.counts]
     for n, (p, s) in enumerate(columns):
         if solution[n] > 0.5:
@@ -111,11 +112,12 @@ def _rows(problem: Problem, columns: list[tuple[int, int]], leading: list[int]) 
 
 
 def _lexicographic(
-    width: int, rows: list[Row], stages: list[tuple[list[float], bool]]
+    width: int, rows: list[Row], stages: list[tuple[list[float], bool]], to_beat: int
 ) -> tuple[list[float] | None, bool]:
     """Columns 0..width-1 binary but the last (integer, unbounded); each stage's optimum
-    (its costs, maximised or not) held while the next is solved. The last solution, and
-    whether the first stage was solved to optimality."""
+    (its costs, maximised or not) held while the next is solved. The last solution (None
+    if the first stage's is no more than `to_beat`), and whether the first stage was
+    solved to optimality."""
     from highspy import _core as highs  # the solver's own class: no banner on stdout
 
     infinity = highs.kHighsInf
@@ -159,8 +161,10 @@ def _lexicographic(
         if solver.getInfo().primal_solution_status != 2:  # no feasible point found
             break
         proven.append(solver.getModelStatus() == highs.HighsModelStatus.kOptimal)
-        solution = list(solver.getSolution().col_value)
         best = float(round(solver.getInfo().objective_function_value))
+        if len(proven) == 1 and best <= to_beat:
+            return None, proven[0]
+        solution = list(solver.getSolution().col_value)
         kept = [n for n, cost in enumerate(costs) if cost]
         coefficients = [costs[n] for n in kept]
         if maximise:
