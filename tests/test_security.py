@@ -168,6 +168,8 @@ def assert_inert(text: str) -> None:
         ("fmt", "--check", "{plan}"),
         ("diff", "{plan}", "{other}"),
         ("diff", "--format", "json", "{plan}", "{other}"),
+        ("diff", "--format", "markdown", "{plan}", "{other}"),
+        ("diff", "--format", "github", "{plan}", "{other}"),
         ("build", "{plan}", "-o", "{out}", "--formats", "md"),
         ("check", "{plan}/nowhere"),
     ],

@@ -221,6 +221,10 @@ class DiffResult:
     def refused(self) -> CheckResult | None:
         return next((r for r in (self.old, self.new) if _broken(r)), None)
 
+    def failed(self) -> bool:
+        """Exit 1: the change does something, or the new plan has errors."""
+        return self.change is None or not self.change.empty or bool(self.new.errors)
+
 
 def _broken(result: CheckResult) -> bool:
     return result.plan is None or result.deployment is None
@@ -229,12 +233,19 @@ def _broken(result: CheckResult) -> bool:
 def diff_plans(old_path: str, new_path: str) -> DiffResult:
     """What changing the plan at `old_path` into the one at `new_path` does to the
     deployment. Raises PlanNotFound."""
-    from ttuplan.diff import diff_deployments
+    from ttuplan.diff import diff_deployments, problems_of
 
     old, new = check_plan(old_path), check_plan(new_path)
     if old.plan is None or old.deployment is None or new.plan is None or new.deployment is None:
         return DiffResult(old, new, None)
-    change = diff_deployments(old.plan, old.deployment, new.plan, new.deployment)
+    change = diff_deployments(
+        old.plan,
+        old.deployment,
+        new.plan,
+        new.deployment,
+        old_problems=problems_of(old.diagnostics, os.path.dirname(old.entry)),
+        new_problems=problems_of(new.diagnostics, os.path.dirname(new.entry)),
+    )
     return DiffResult(old, new, change)
 
 

@@ -254,3 +254,41 @@ def _unverifiable(
         ),
         help=fix,
     )
+
+
+def nearest_minutes(
+    plan: m.Plan, phases: Sequence[PhaseDeployment]
+) -> dict[tuple[str, str], float]:
+    """(phase, site) -> minutes to the nearest reserve with coordinates, for every guarded
+    site whose class asks for a reserve `within` a time; `math.inf` where no reserve stands
+    at all. Sites that cannot be measured (no coordinates, or no located reserve) are left
+    out. What `diff` compares as "reserve reach"."""
+    risks = {r.name: r.reserve_within for r in plan.risks if r.reserve_within is not None}
+    found: dict[tuple[str, str], float] = {}
+    if not risks:
+        return found
+    by_name = {p.name: p for p in plan.phases}
+    sites = {s.id: s for s in plan.sites if s.risk in risks}
+    grids: dict[tuple[Reserve, ...], _Grid] = {}
+    for deployment in phases:
+        posts = (p.sites for p in deployment.posts if p.risk in risks or p.risk is None)
+        guarded = sorted({site for site in chain.from_iterable(posts) if site in sites})
+        if not guarded:
+            continue
+        reserves = reserves_in(plan, by_name[deployment.phase], deployment)
+        grid = grids.setdefault(tuple(reserves), _Grid(reserves))
+        for site_id in guarded:
+            site = sites[site_id]
+            if not reserves:
+                found[(deployment.phase, site_id)] = math.inf
+            elif site.lat is not None and site.lon is not None and grid.all:
+                within = risks[site.risk] or 0
+                km = within / 60 * plan.info.speed_kmh / plan.info.detour
+                nearest = grid.nearest(site.lat, site.lon, km)
+                assert nearest is not None
+                found[(deployment.phase, site_id)] = _minutes(plan, nearest[0])
+    return found
+
+
+def _minutes(plan: m.Plan, km: float) -> float:
+    return km * plan.info.detour / plan.info.speed_kmh * 60
