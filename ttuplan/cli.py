@@ -93,6 +93,12 @@ def _quiet_option(also: str) -> Callable[[F], F]:
     show_default=True,
     help="Show at most this many diagnostics per plan (text format).",
 )
+@click.option(
+    "--contingency",
+    is_flag=True,
+    help="N-1: for each rayon, pool and unit in turn, what breaks if it is committed "
+    "elsewhere (worst first; losses the plan does not say it must survive are warnings).",
+)
 @_color_option("Colour the text report (never when NO_COLOR is set).")
 @_quiet_option("nor a line for a clean plan")
 def check(
@@ -101,6 +107,7 @@ def check(
     strict: bool,
     summary: bool,
     max_diagnostics: int,
+    contingency: bool,
     color: str,
     quiet: bool,
 ) -> None:
@@ -128,7 +135,7 @@ def check(
     for entry in entries:
         try:
             with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
-                result = check_plan(entry)
+                result = check_plan(entry, "all" if contingency else "required")
         except PlanNotFound as error:  # gone, or unreadable, since it was found
             click.echo(visible(f"ttuplan: error: {error}"), err=True)
             exit_code = EXIT_USAGE
@@ -136,14 +143,22 @@ def check(
         if result.failed(strict) and exit_code == EXIT_CLEAN:
             exit_code = EXIT_PROBLEMS
         results.append(result)
-        if output == "text" and not (quiet and not result.diagnostics and not summary):
-            _report_text(result, summary, max_diagnostics, _use_color(color, sys.stdout))
+        if output == "text" and not (
+            quiet and not result.diagnostics and not summary and not contingency
+        ):
+            _report_text(
+                result, summary, max_diagnostics, _use_color(color, sys.stdout), contingency
+            )
     if output != "text":
-        click.echo(visible(_report_machine(results, output, summary), lines=True), nl=False)
+        click.echo(
+            visible(_report_machine(results, output, summary, contingency), lines=True), nl=False
+        )
     sys.exit(exit_code)
 
 
-def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) -> None:
+def _report_text(
+    result: CheckResult, summary: bool, limit: int, color: bool, contingency: bool = False
+) -> None:
     from ttuplan.diagnostics.render.text import TextStyle, render_text, summary_line
     from ttuplan.summary import counted, summary_data, summary_text
 
@@ -153,6 +168,11 @@ def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) ->
         click.echo(text, color=color)
     if summary and result.plan is not None and result.deployment is not None:
         text = summary_text(summary_data(result.plan, result.deployment))
+        click.echo(visible(text, lines=True), color=color)
+    if contingency and result.plan is not None and result.deployment is not None:
+        from ttuplan.check.contingency import contingency_text
+
+        text = contingency_text(result.plan, result.deployment.contingency)
         click.echo(visible(text, lines=True), color=color)
     detail = ""
     if result.plan is not None:
@@ -164,7 +184,9 @@ def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) ->
     click.echo(summary_line(result.entry, result.diagnostics, style, detail), nl=False, color=color)
 
 
-def _report_machine(results: list[CheckResult], output: str, summary: bool) -> str:
+def _report_machine(
+    results: list[CheckResult], output: str, summary: bool, contingency: bool = False
+) -> str:
     from pathlib import Path
 
     from ttuplan.diagnostics.render.github import render_github
@@ -187,7 +209,13 @@ def _report_machine(results: list[CheckResult], output: str, summary: bool) -> s
         data = None
         if summary and result.plan is not None and result.deployment is not None:
             data = summary_data(result.plan, result.deployment)
-        reports.append(plan_report(result.entry, result.diagnostics, data))
+        report = plan_report(result.entry, result.diagnostics, data)
+        if contingency:
+            from ttuplan.check.contingency import contingency_data
+
+            found = result.deployment.contingency if result.deployment is not None else ()
+            report["contingency"] = contingency_data(found)
+        reports.append(report)
     return render_json(reports, __version__)
 
 

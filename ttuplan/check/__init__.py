@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.check import coverage, escalation, reach, roster, timeline
+from ttuplan.check import contingency, coverage, escalation, reach, roster, timeline
 from ttuplan.check.allocate import Allocation, allocate
 from ttuplan.diagnostics.model import Diagnostic
 
@@ -36,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     timeline.overcommitted,
     coverage.no_rules,
     reach.out_of_reach,
+    contingency.losses,
     # escalation
     escalation.loops,
     escalation.dead_ends,
@@ -44,8 +45,12 @@ RULES: tuple[Rule, ...] = (
 )
 
 
-def check(plan: m.Plan) -> tuple[Allocation, list[Diagnostic]]:
-    """The plan's allocation and every problem the rules find in it."""
+def check(
+    plan: m.Plan, contingency_scope: str = contingency.REQUIRED
+) -> tuple[Allocation, list[Diagnostic]]:
+    """The plan's allocation and every problem the rules find in it. `contingency_scope`:
+    which losses the N-1 analysis works out (always those the plan says it must survive;
+    `reserves`: every reserve group too; `all`: every unit too)."""
     allocation = allocate(plan)
     progress.stage("escalation chains", 0.85)
     guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
@@ -57,5 +62,13 @@ def check(plan: m.Plan) -> tuple[Allocation, list[Diagnostic]]:
         named, gaps = roster.assign_people(plan, deployment)
         deployment = replace(deployment, roster=named)
     allocation = replace(allocation, deployment=deployment, roster_gaps=gaps)
+    if plan.info.survive or contingency_scope != contingency.REQUIRED:
+        progress.stage("contingency (N-1)", 0.89)
+        losses = contingency.analyse(plan, allocation, contingency_scope)
+        allocation = replace(
+            allocation,
+            deployment=replace(allocation.deployment, contingency=losses),
+            contingency_scope=contingency_scope,
+        )
     progress.stage("checking the rules", 0.9)
     return allocation, [problem for rule in RULES for problem in rule(plan, allocation)]

@@ -156,6 +156,7 @@ class Allocation:
     overcommits: tuple[Overcommit, ...] = ()
     cuts: tuple[Cut, ...] = ()
     roster_gaps: tuple[object, ...] = ()  # check.roster.Gap: places no listed person can take
+    contingency_scope: str = "required"  # which losses were worked out (check.contingency)
 
 
 @dataclass
@@ -989,3 +990,81 @@ def _class_lines(plan: m.Plan, state: _Phase) -> tuple[ClassLine, ...]:
                 )
             )
     return tuple(lines)
+
+
+class Replanner:
+    """Parts of an allocation solved again, as if some units had other strengths: for the
+    N-1 contingency analysis (`check.contingency`), which asks what breaks when one unit
+    is committed elsewhere. The solver is built once from the allocation; each question
+    re-solves only what the change can reach: one phase's reserves, the components of one
+    force's flow that the changed units are in (a phase alone), or one group of phases
+    that overlap (solved again whole, with HiGHS)."""
+
+    def __init__(self, plan: m.Plan, allocation: Allocation) -> None:
+        self.plan = plan
+        self.intervals = allocation.intervals
+        self.solver = _Solver(plan, allocation.intervals, {})
+        self.deployments = {d.phase: d for d in allocation.deployment.phases}
+        lasting = [p for p in plan.phases if runs(p)]
+        self.groups: dict[str, tuple[m.Phase, ...]] = {
+            phase.name: group for group in overlapping_groups(lasting) for phase in group
+        }
+        self._cells: dict[tuple[str, str], dict[Cell, int]] = {}
+
+    def holds(self, plan: m.Plan, phase: m.Phase) -> list[Hold]:
+        """The reserves a variant of the plan holds in the phase."""
+        return _hold_reserves(plan, phase)[0]
+
+    def demand(self, phase: str, force: str) -> dict[Cell, int]:
+        """What the phase's posts need of the force, per (district, rank), in all."""
+        key = (phase, force)
+        if key not in self._cells:
+            cells: dict[Cell, int] = defaultdict(int)
+            for post in self.deployments[phase].posts:
+                people = post.people_of(force)
+                if people:
+                    cells[(post.district, post.rank)] += people
+            self._cells[key] = dict(cells)
+        return self._cells[key]
+
+    def given(
+        self, phase: str, force: str, left: dict[str, int], changed: set[str]
+    ) -> dict[str, int]:
+        """People of the force each district gets in a phase alone when units have `left`
+        people: the components the `changed` units are in, solved again (the districts
+        of other components are not in the answer)."""
+        demand = self.demand(phase, force)
+        if not demand:
+            return {}
+        wanted = {district for district, _ in demand}
+        covering = self.solver.covering.get(force, {})
+        staff = self.solver.staff
+        districts: set[str] = set()
+        queue = [d for u in changed for d in staff.get(u, ()) if d in wanted]
+        while queue:
+            district = queue.pop()
+            if district in districts:
+                continue
+            districts.add(district)
+            for unit in covering.get(district, ()):
+                if left.get(unit, 0) > 0:
+                    queue.extend(d for d in staff[unit] if d in wanted and d not in districts)
+        part = {cell: need for cell, need in demand.items() if cell[0] in districts}
+        inflow = self.solver._flow(force, part, left)
+        given = dict.fromkeys(districts, 0)
+        for (district, _), entries in inflow.items():
+            given[district] += sum(people for _, people in entries)
+        return given
+
+    def coupled(
+        self, plan: m.Plan, group: tuple[m.Phase, ...], holds: dict[str, list[Hold]]
+    ) -> dict[str, tuple[Shortfall, ...]]:
+        """The shortfalls of a group of phases that overlap, allocated again whole for a
+        variant of the plan holding `holds`."""
+        state = {
+            phase.name: _Phase(phase, list(self.deployments[phase.name].posts), holds[phase.name])
+            for phase in group
+        }
+        solver = _Solver(plan, self.intervals, state)
+        solver.coupled_group(group)
+        return {name: tuple(phase.shortfalls) for name, phase in state.items()}

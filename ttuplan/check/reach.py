@@ -34,13 +34,14 @@ class Reserve:
     lat: float | None
     lon: float | None
     span: Span
+    owner: str = ""  # the rayon or `role reserve` unit it is
 
 
 def reserves_in(plan: m.Plan, phase: m.Phase, deployment: PhaseDeployment) -> list[Reserve]:
     """Rayon posts holding people in the phase, and bases of available `role reserve` units."""
     holding = {hold.holder for hold in deployment.holds if hold.people}
     found = [
-        Reserve(f"{r.label} ({r.post.label})", r.post.lat, r.post.lon, r.post.span)
+        Reserve(f"{r.label} ({r.post.label})", r.post.lat, r.post.lon, r.post.span, r.name)
         for r in plan.rayons
         if r.name in holding and r.post is not None
     ]
@@ -54,6 +55,7 @@ def reserves_in(plan: m.Plan, phase: m.Phase, deployment: PhaseDeployment) -> li
                     base.lat if base else None,
                     base.lon if base else None,
                     unit.span,
+                    unit.name,
                 )
             )
     return found
@@ -72,8 +74,24 @@ class _Grid:
         # times, mostly from the same cells).
         self.near: dict[tuple[int, int, int], list[Reserve]] = {}
 
+    def within(self, lat: float, lon: float, within_km: float) -> list[Reserve]:
+        """Every reserve within `within_km` of the point (great circle)."""
+        found = []
+        for reserve in self._near(lat, lon, within_km):
+            best = _closest(lat, lon, (reserve,))
+            if best is not None and best[0] <= within_km:
+                found.append(reserve)
+        return found
+
     def nearest(self, lat: float, lon: float, within_km: float) -> tuple[float, Reserve] | None:
         """The nearest reserve; cells near the site first, every reserve if none is in range."""
+        best = _closest(lat, lon, self._near(lat, lon, within_km))
+        if best is None or best[0] > within_km:
+            best = _closest(lat, lon, self.all)
+        return best
+
+    def _near(self, lat: float, lon: float, within_km: float) -> list[Reserve]:
+        """The reserves in the cells that a circle of `within_km` around the point touches."""
         reach = (
             math.ceil(within_km / (111.0 * CELL_DEGREES * max(math.cos(math.radians(lat)), 0.2)))
             + 1
@@ -97,10 +115,7 @@ class _Grid:
                     for r in self.cells.get((row + dr, col + dc), ())
                 ]
             self.near[(row, col, reach)] = near
-        best = _closest(lat, lon, near)
-        if best is None or best[0] > within_km:
-            best = _closest(lat, lon, self.all)
-        return best
+        return near
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
