@@ -313,3 +313,20 @@ def test_survive_names_are_checked(surviving: Path) -> None:
     assert result.exit_code == 1
     assert "error[TP201]: a unit, a rayon or a pool named `rayon_9` is not defined" in result.stdout
     assert "error[TP201]: a phase named `pemilihan` is not defined" in result.stdout
+
+
+def test_the_briefing_says_what_breaks_if_a_reserve_is_committed(tmp_path: Path) -> None:
+    result = run("build", str(SAMPLE_PLAN), "-o", str(tmp_path), "--formats", "md", "--lang", "en")
+    assert result.exit_code == 0, result.output
+    briefing = (tmp_path / "briefing.md").read_text(encoding="utf-8")
+    table = briefing[briefing.index("#### If a reserve is committed elsewhere") :]
+    rows = table.split("\n\n")[1].splitlines()
+    assert rows[:2] == ["| Reserve | Personnel | What breaks |", "|---|--:|---|"]
+    assert rows[3] == (
+        "| Rayon II Insana | 17 | 2 Sangat Rawan Tempat Pemungutan Suara without a reserve "
+        "within 30 min (Pemungutan dan Penghitungan Suara); nearest then 43.1 min |"
+    )
+    assert rows[-2:] == [
+        "| Calling System (Sprin, 220 personel Polsek) | 220 | nothing (it stands at no post) |",
+        "| Brimob Polda NTT (BKO) | 25 | nothing |",
+    ]
