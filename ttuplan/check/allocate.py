@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
@@ -1010,6 +1010,7 @@ class Replanner:
             phase.name: group for group in overlapping_groups(lasting) for phase in group
         }
         self._cells: dict[tuple[str, str], dict[Cell, int]] = {}
+        self._had: dict[tuple[str, str, str], dict[str, int]] = {}
 
     def holds(self, plan: m.Plan, phase: m.Phase) -> list[Hold]:
         """The reserves a variant of the plan holds in the phase."""
@@ -1027,8 +1028,21 @@ class Replanner:
             self._cells[key] = dict(cells)
         return self._cells[key]
 
+    def had(self, phase: str, force: str) -> dict[str, int]:
+        """People of the force each district of the phase got in the allocation."""
+        key = ("had", phase, force)
+        if key not in self._had:
+            deployment = self.deployments[phase]
+            district = {post.id: post.district for post in deployment.posts}
+            found: dict[str, int] = defaultdict(int)
+            for a in deployment.assignments:
+                if a.force == force:
+                    found[district[a.post]] += a.people
+            self._had[key] = dict(found)
+        return self._had[key]
+
     def given(
-        self, phase: str, force: str, left: dict[str, int], changed: set[str]
+        self, phase: str, force: str, left: Mapping[str, int], changed: set[str]
     ) -> dict[str, int]:
         """People of the force each district gets in a phase alone when units have `left`
         people: the components the `changed` units are in, solved again (the districts
@@ -1040,6 +1054,7 @@ class Replanner:
         covering = self.solver.covering.get(force, {})
         staff = self.solver.staff
         districts: set[str] = set()
+        units: set[str] = set()
         queue = [d for u in changed for d in staff.get(u, ()) if d in wanted]
         while queue:
             district = queue.pop()
@@ -1047,10 +1062,11 @@ class Replanner:
                 continue
             districts.add(district)
             for unit in covering.get(district, ()):
-                if left.get(unit, 0) > 0:
+                if unit not in units and left.get(unit, 0) > 0:
+                    units.add(unit)
                     queue.extend(d for d in staff[unit] if d in wanted and d not in districts)
         part = {cell: need for cell, need in demand.items() if cell[0] in districts}
-        inflow = self.solver._flow(force, part, left)
+        inflow = self.solver._flow(force, part, {unit: left[unit] for unit in units})
         given = dict.fromkeys(districts, 0)
         for (district, _), entries in inflow.items():
             given[district] += sum(people for _, people in entries)

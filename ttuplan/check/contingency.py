@@ -26,14 +26,14 @@ warnings).
 from __future__ import annotations
 
 import math
-from collections import defaultdict
-from collections.abc import Iterable
+from collections import ChainMap, defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation, Replanner
 from ttuplan.check.reach import Reserve, _closest, _Grid, minutes_text, reserves_in
-from ttuplan.deployment import Hold, Loss, PhaseDeployment, Short, Stranded
+from ttuplan.deployment import Hold, Loss, Short, Stranded
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Code, Diagnostic, Label
 from ttuplan.domain import available, runs
@@ -103,7 +103,9 @@ class _PhaseReach:
 
 
 class _Study:
-    """What each loss breaks, from one allocation."""
+    """What each loss breaks, from one allocation. What every loss asks (who posts, who
+    gives to reserves, what each unit has left per phase) is worked out once, so a loss
+    costs what it can reach, not the size of the plan."""
 
     def __init__(self, plan: m.Plan, allocation: Allocation) -> None:
         self.plan = plan
@@ -114,8 +116,30 @@ class _Study:
         self.units = {u.name: u for u in plan.units}
         self.sites = {s.id: s for s in plan.sites}
         self.risks = {r.name: r for r in plan.risks}
+        self.district_order = {d.name: i for i, d in enumerate(plan.districts)}
         self._reach: dict[str, _PhaseReach] = {}
-        self._posted: dict[str, dict[str, int]] = {}
+        self.posted: dict[str, dict[str, int]] = {}  # phase -> unit -> people on posts
+        self.held: dict[str, dict[str, int]] = {}  # phase -> unit -> people in reserves
+        self.holding: dict[str, dict[str, int]] = {}  # phase -> holder -> people it holds
+        for name, deployment in self.deployments.items():
+            posted: dict[str, int] = defaultdict(int)
+            for a in deployment.assignments:
+                posted[a.unit] += a.people
+            held: dict[str, int] = defaultdict(int)
+            holding: dict[str, int] = defaultdict(int)
+            for hold in deployment.holds:
+                held[hold.unit] += hold.people
+                holding[hold.holder] += hold.people
+            self.posted[name], self.held[name], self.holding[name] = posted, held, holding
+        reserves = [
+            *(r for rayon in plan.rayons for r in rayon.reserves),
+            *(r for pool in plan.pools for r in pool.reserves),
+        ]
+        self.sources = {  # phase -> the units its reserves draw from
+            name: {u for r in reserves if not r.during or name in r.during for u in r.sources}
+            for name in self.phases
+        }
+        self._left: dict[str, dict[str, int]] = {}
 
     # ── each kind of loss ──
 
@@ -135,13 +159,7 @@ class _Study:
         return self._unit(self.units[name])
 
     def _most_held(self, holder: str) -> int:
-        return max(
-            (
-                sum(h.people for h in d.holds if h.holder == holder)
-                for d in self.deployments.values()
-            ),
-            default=0,
-        )
+        return max((held.get(holder, 0) for held in self.holding.values()), default=0)
 
     def _rayon(self, rayon: m.Rayon) -> Loss:
         loss = Loss(
@@ -157,7 +175,7 @@ class _Study:
             return replace(loss, skipped="the rayon holds nobody")
         stranded = []
         for phase in self.phases:
-            if any(h.holder == rayon.name and h.people for h in self.deployments[phase].holds):
+            if self.holding[phase].get(rayon.name):
                 stranded.extend(self._stranded(phase, {rayon.name}))
         return replace(loss, stranded=tuple(stranded))
 
@@ -171,30 +189,34 @@ class _Study:
         )
         if not unit.strength:
             return replace(loss, skipped="the unit has no people")
-        posts = any(a.unit == unit.name for d in self.deployments.values() for a in d.assignments)
-        gives = any(h.unit == unit.name for d in self.deployments.values() for h in d.holds)
+        posts = any(unit.name in posted for posted in self.posted.values())
+        gives = any(unit.name in held for held in self.held.values())
         if not posts and not gives and unit.role != "reserve":
             return replace(
                 loss, skipped="the unit is on no post and in no reserve, and is not a reserve"
             )
-        variant = replace(
-            self.plan,
-            units=tuple(
-                replace(u, strength=0) if u.name == unit.name else u for u in self.plan.units
-            ),
-        )
+        variant: m.Plan | None = None  # the plan without the unit, made only if needed
+
+        def without() -> m.Plan:
+            nonlocal variant
+            if variant is None:
+                units = tuple(replace(u, strength=0) if u is unit else u for u in self.plan.units)
+                variant = replace(self.plan, units=units)
+            return variant
+
         stranded: list[Stranded] = []
         short: list[Short] = []
         missing = 0
-        holds: dict[str, list[Hold]] = {}
+        holds: dict[str, list[Hold] | None] = {}  # None: as they were
         for name, phase in self.phases.items():
-            deployment = self.deployments[name]
-            holds[name] = self._holds_without(variant, phase, deployment, unit.name)
-            lost = {
-                h.holder
-                for h in deployment.holds
-                if h.people and not any(x.holder == h.holder and x.people for x in holds[name])
-            }
+            if unit.name in self.sources[name]:
+                holds[name] = self.replanner.holds(without(), phase)
+                now: dict[str, int] = defaultdict(int)
+                for hold in holds[name] or ():
+                    now[hold.holder] += hold.people
+                lost = {h for h, people in self.holding[name].items() if people and not now[h]}
+            else:
+                holds[name], lost = None, set()
             if unit.role == "reserve" and available(unit, phase):
                 lost.add(unit.name)
             if lost:
@@ -205,7 +227,7 @@ class _Study:
             if len(group) > 1:
                 if group[0].name not in done:
                     done.add(group[0].name)
-                    more, found = self._coupled_short(variant, group, holds, unit.name)
+                    more, found = self._coupled_short(without, group, holds, unit.name)
                     missing += more
                     short.extend(found)
             else:
@@ -214,75 +236,58 @@ class _Study:
                 short.extend(found)
         return replace(loss, stranded=tuple(stranded), short=tuple(short), people_short=missing)
 
-    # ── reserves held ──
-
-    def _holds_without(
-        self, variant: m.Plan, phase: m.Phase, deployment: PhaseDeployment, unit: str
-    ) -> list[Hold]:
-        """The phase's reserves held again without the unit, if it is one of their sources."""
-        reserves = [r for rayon in self.plan.rayons for r in rayon.reserves] + [
-            r for pool in self.plan.pools for r in pool.reserves
-        ]
-        sources = any(
-            unit in reserve.sources
-            for reserve in reserves
-            if not reserve.during or phase.name in reserve.during
-        )
-        if not sources:
-            return list(deployment.holds)
-        return self.replanner.holds(variant, phase)
-
     # ── staffing ──
 
-    def _posted_in(self, phase: str) -> dict[str, int]:
-        if phase not in self._posted:
-            posted: dict[str, int] = defaultdict(int)
-            for a in self.deployments[phase].assignments:
-                posted[a.unit] += a.people
-            self._posted[phase] = dict(posted)
-        return self._posted[phase]
+    def _base_left(self, phase: m.Phase) -> dict[str, int]:
+        """What each unit has for posts in the phase, as the allocation had it."""
+        if phase.name not in self._left:
+            held = self.held[phase.name]
+            self._left[phase.name] = {
+                u.name: max((u.strength or 0) - held.get(u.name, 0), 0)
+                if available(u, phase)
+                else 0
+                for u in self.plan.units
+            }
+        return self._left[phase.name]
 
-    def _flow_short(self, phase: m.Phase, holds: list[Hold], lost: str) -> tuple[int, list[Short]]:
+    def _flow_short(
+        self, phase: m.Phase, holds: list[Hold] | None, lost: str
+    ) -> tuple[int, list[Short]]:
         """People newly missing in a phase alone, and the districts whose shortfall grows:
         solved again only where a unit now has fewer people than it had on posts. When
         the phase is as well staffed as before, the posts may be shared out another way
         among equals (another optimum): that is no loss, and nothing is said."""
-        deployment = self.deployments[phase.name]
-        held: dict[str, int] = defaultdict(int)
-        for hold in holds:
-            held[hold.unit] += hold.people
-        before: dict[str, int] = defaultdict(int)
-        for hold in deployment.holds:
-            before[hold.unit] += hold.people
-        changed = {lost} | {u for u in set(held) | set(before) if held[u] != before[u]}
-        posted = self._posted_in(phase.name)
-
-        def left(unit: m.Unit) -> int:
-            if unit.name == lost or not available(unit, phase):
-                return 0
-            return max((unit.strength or 0) - held[unit.name], 0)
-
-        lacking = {u for u in changed if posted.get(u, 0) > left(self.units[u])}
+        base = self._base_left(phase)
+        changed = {lost: 0}
+        if holds is not None:
+            now: dict[str, int] = defaultdict(int)
+            for hold in holds:
+                now[hold.unit] += hold.people
+            before = self.held[phase.name]
+            for name in set(now) | set(before):
+                if name != lost and now[name] != before.get(name, 0):
+                    unit = self.units[name]
+                    changed[name] = (
+                        max((unit.strength or 0) - now[name], 0) if available(unit, phase) else 0
+                    )
+        posted = self.posted[phase.name]
+        lacking = {u for u, left in changed.items() if posted.get(u, 0) > left}
         if not lacking:
             return 0, []  # every changed unit still has what it gave: the allocation stands
-        lefts = {u.name: left(u) for u in self.plan.units}
-        district_of = {post.id: post.district for post in deployment.posts}
+        lefts = ChainMap(changed, base)
         found = []
         missing = 0
         for force in sorted({self.units[u].force for u in lacking}):
             given = self.replanner.given(
                 phase.name, force, lefts, {u for u in changed if self.units[u].force == force}
             )
-            had: dict[str, int] = defaultdict(int)
-            for a in deployment.assignments:
-                if a.force == force:
-                    had[district_of[a.post]] += a.people
-            fewer = sum(had[d] - given[d] for d in given)
+            had = self.replanner.had(phase.name, force)
+            fewer = sum(had.get(d, 0) - given[d] for d in given)
             if fewer <= 0:
                 continue
             missing += fewer
-            for district in sorted(given, key=self._district_order().__getitem__):
-                if given[district] < had[district]:
+            for district in sorted(given, key=self.district_order.__getitem__):
+                if given[district] < had.get(district, 0):
                     found.append(
                         Short(
                             phase=phase.name,
@@ -295,22 +300,28 @@ class _Study:
 
     def _coupled_short(
         self,
-        variant: m.Plan,
+        without: Callable[[], m.Plan],
         group: tuple[m.Phase, ...],
-        holds: dict[str, list[Hold]],
+        holds: dict[str, list[Hold] | None],
         lost: str,
     ) -> tuple[int, list[Short]]:
         """People newly missing in phases that overlap, and the districts whose shortfall
         grows: their group allocated again, when the lost unit (or a unit whose reserves
         changed) had people on its posts. As in a phase alone, the same shortfall shared
         out another way is no loss."""
-        posted = {u for p in group for u in self._posted_in(p.name)}
+        posted = {u for p in group for u in self.posted[p.name]}
         changed = {lost} | {
-            h.unit for p in group for h in (*holds[p.name], *self.deployments[p.name].holds)
+            h.unit for p in group for h in (*(holds[p.name] or ()), *self.deployments[p.name].holds)
         }
         if not posted & changed:
             return 0, []
-        again = self.replanner.coupled(variant, group, holds)
+        kept: dict[str, list[Hold]] = {}
+        for p in group:
+            again_held = holds[p.name]
+            kept[p.name] = list(
+                self.deployments[p.name].holds if again_held is None else again_held
+            )
+        again = self.replanner.coupled(without(), group, kept)
         before = sum(s.short for p in group for s in self.deployments[p.name].shortfalls)
         missing = sum(s.short for p in group for s in again[p.name]) - before
         if missing <= 0:
@@ -325,9 +336,6 @@ class _Study:
                         Short(phase=phase.name, district=s.district, force=s.force, people=worse)
                     )
         return missing, found
-
-    def _district_order(self) -> dict[str, int]:
-        return {d.name: i for i, d in enumerate(self.plan.districts)}
 
     # ── reach ──
 

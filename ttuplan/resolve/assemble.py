@@ -160,7 +160,7 @@ class Assembler:
         for statement in body.all("survive", n.Survive):
             names = self.refs(
                 tuple(x for x in statement.losses if not x.value.startswith("any ")),
-                tuple(COMMANDS),
+                ("unit", "rayon", "pool"),  # in this order: the message is the same every run
                 "`survive loss of`",
             )
             kinds = tuple(
