@@ -1011,6 +1011,7 @@ class Replanner:
         }
         self._cells: dict[tuple[str, str], dict[Cell, int]] = {}
         self._had: dict[tuple[str, str, str], dict[str, int]] = {}
+        self._cells_of: dict[tuple[str, str], dict[str, list[Cell]]] = {}
 
     def holds(self, plan: m.Plan, phase: m.Phase) -> list[Hold]:
         """The reserves a variant of the plan holds in the phase."""
@@ -1027,6 +1028,16 @@ class Replanner:
                     cells[(post.district, post.rank)] += people
             self._cells[key] = dict(cells)
         return self._cells[key]
+
+    def _by_district(self, phase: str, force: str) -> dict[str, list[Cell]]:
+        """The phase's cells needing the force, per district (found once)."""
+        key = (phase, force)
+        if key not in self._cells_of:
+            found: dict[str, list[Cell]] = defaultdict(list)
+            for cell in self.demand(phase, force):
+                found[cell[0]].append(cell)
+            self._cells_of[key] = dict(found)
+        return self._cells_of[key]
 
     def had(self, phase: str, force: str) -> dict[str, int]:
         """People of the force each district of the phase got in the allocation."""
@@ -1050,7 +1061,8 @@ class Replanner:
         demand = self.demand(phase, force)
         if not demand:
             return {}
-        wanted = {district for district, _ in demand}
+        cells = self._by_district(phase, force)
+        wanted = cells.keys()
         covering = self.solver.covering.get(force, {})
         staff = self.solver.staff
         districts: set[str] = set()
@@ -1065,7 +1077,7 @@ class Replanner:
                 if unit not in units and left.get(unit, 0) > 0:
                     units.add(unit)
                     queue.extend(d for d in staff[unit] if d in wanted and d not in districts)
-        part = {cell: need for cell, need in demand.items() if cell[0] in districts}
+        part = {cell: demand[cell] for district in districts for cell in cells[district]}
         inflow = self.solver._flow(force, part, {unit: left[unit] for unit in units})
         given = dict.fromkeys(districts, 0)
         for (district, _), entries in inflow.items():

@@ -631,6 +631,7 @@ LOSS_NOT_SURVIVED = _code(
     people, or let a unit with people to spare cover them. `ttuplan check --contingency`
     lists every loss that breaks the plan, worst first.
     """,
+    cap=100,
 )
 CONTINGENCY_LOSS = _code(
     "TP411",
@@ -649,6 +650,7 @@ CONTINGENCY_LOSS = _code(
     Losses that cannot change anything are not worked out: a pool (it stands at no post
     and its people are on no post), a unit on no post and in no reserve.
     """,
+    cap=100,
 )
 
 # ── escalation ─────────────────────────────────────────────────────────────────
