@@ -161,6 +161,7 @@ def assert_inert(text: str) -> None:
         ("check", "--format", "json", "--summary", "{plan}"),
         ("check", "--format", "sarif", "{plan}"),
         ("check", "--format", "github", "{plan}"),
+        ("check", "--contingency", "--color", "never", "{plan}"),
         ("graph", "{plan}"),
         ("graph", "--format", "dot", "{plan}"),
         ("graph", "--hierarchy", "{plan}"),

@@ -1012,6 +1012,8 @@ class Replanner:
         self._cells: dict[tuple[str, str], dict[Cell, int]] = {}
         self._had: dict[tuple[str, str, str], dict[str, int]] = {}
         self._cells_of: dict[tuple[str, str], dict[str, list[Cell]]] = {}
+        self._given: dict[tuple[str, str, str], dict[str, dict[str, int]]] = {}
+        self._posted_in: dict[str, dict[str, int]] = {}
 
     def holds(self, plan: m.Plan, phase: m.Phase) -> list[Hold]:
         """The reserves a variant of the plan holds in the phase."""
@@ -1038,6 +1040,59 @@ class Replanner:
                 found[cell[0]].append(cell)
             self._cells_of[key] = dict(found)
         return self._cells_of[key]
+
+    def reroutes(self, phase: str, force: str, left: Mapping[str, int], lacking: set[str]) -> bool:
+        """Can the people the `lacking` units no longer have be given, district by
+        district, by other units with people to spare (the allocation's residual graph,
+        its direct paths: source -> spare unit -> the district)? If so the phase loses
+        no one, and nothing needs solving again; if not, it may still (by longer paths):
+        `given` says."""
+        gives = self._gives(phase, force)
+        posted = self._posted(phase)
+        covering = self.solver.covering.get(force, {})
+        spare: dict[str, int] = {}
+        for unit in sorted(lacking, key=self.solver.order.__getitem__):
+            deficit = posted.get(unit, 0) - left.get(unit, 0)
+            for district, people in gives.get(unit, {}).items():
+                move = min(people, deficit)
+                for other in covering.get(district, ()):
+                    if not move:
+                        break
+                    if other in lacking:
+                        continue
+                    if other not in spare:
+                        spare[other] = left.get(other, 0) - posted.get(other, 0)
+                    take = min(spare[other], move)
+                    if take > 0:
+                        spare[other] -= take
+                        move -= take
+                        deficit -= take
+                if not deficit:
+                    break
+            if deficit > 0:
+                return False
+        return True
+
+    def _gives(self, phase: str, force: str) -> dict[str, dict[str, int]]:
+        """unit -> district -> people of the force it gives there in the phase."""
+        key = ("gives", phase, force)
+        if key not in self._given:
+            deployment = self.deployments[phase]
+            district = {post.id: post.district for post in deployment.posts}
+            found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for a in deployment.assignments:
+                if a.force == force:
+                    found[a.unit][district[a.post]] += a.people
+            self._given[key] = {u: dict(d) for u, d in found.items()}
+        return self._given[key]
+
+    def _posted(self, phase: str) -> dict[str, int]:
+        if phase not in self._posted_in:
+            found: dict[str, int] = defaultdict(int)
+            for a in self.deployments[phase].assignments:
+                found[a.unit] += a.people
+            self._posted_in[phase] = dict(found)
+        return self._posted_in[phase]
 
     def had(self, phase: str, force: str) -> dict[str, int]:
         """People of the force each district of the phase got in the allocation."""

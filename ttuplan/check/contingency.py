@@ -278,6 +278,9 @@ class _Study:
         found = []
         missing = 0
         for force in sorted({self.units[u].force for u in lacking}):
+            mine = {u for u in lacking if self.units[u].force == force}
+            if self.replanner.reroutes(phase.name, force, lefts, mine):
+                continue  # others with people to spare take their places: none missing
             given = self.replanner.given(
                 phase.name, force, lefts, {u for u in changed if self.units[u].force == force}
             )
