@@ -209,3 +209,68 @@ def test_markdown_takes_no_markup_from_a_plan(tmp_path: Path) -> None:
     assert len(rows) == 2  # the new diagnostic that names the person, and the move
     for row in rows:  # no pipe of the plan's cut a cell: 5 and 6 cells
         assert len(unescaped.findall(row)) == (6 if "TP609" in row else 7)
+
+
+def test_a_comment_with_every_kind_of_change(tmp_path: Path) -> None:
+    """Posts short (Polres cut to 1), a site reclassed, one added and one removed, the
+    voting phase's muster moved, a long title cut: each in its table, with its sign."""
+    after = tmp_path / "after"
+    shutil.copytree(DIFF / "old", after)
+    plan = (after / "plan.ttup").read_text(encoding="utf-8")
+    plan = plan.replace("  strength 14\n", "  strength 1\n").replace("muster 05:00", "muster 04:30")
+    plan = plan.replace('"Rencana Pengamanan Uji"', '"' + "Rencana " * 80 + '"')
+    (after / "plan.ttup").write_text(plan, encoding="utf-8")
+    table = after / "data" / "tps.csv"
+    rows = table.read_text(encoding="utf-8").replace(
+        "tps_a01,TPS 01 Desa Satu,tps,alfa,Desa Satu,kurang_rawan",
+        "tps_a01,TPS 01 Desa Satu,tps,alfa,Desa Satu,rawan",
+    )
+    rows = rows.replace(
+        "tps_b02,TPS 02 Desa Tiga,tps,beta,Desa Tiga,kurang_rawan,270,-9.501,124.521\n", ""
+    )
+    rows += "tps_b05,TPS 05 Desa Empat,tps,beta,Desa Empat,rawan,200,-9.505,124.525\n"
+    table.write_text(rows, encoding="utf-8")
+    result = run("diff", "--format", "markdown", str(DIFF / "old"), str(after))
+    assert result.exit_code == 1, result.output
+    comment = result.stdout
+    assert "Rencana " * 40 in comment and "…" in comment  # the title, cut at 400 characters
+    assert "tps now under-staffed" in comment.splitlines()[5]  # in the headline
+    assert "| + | district `alfa` | tps under-staffed |  |" in comment
+    assert "| ~ | site `tps_a01` | risk class | `kurang_rawan` | `rawan` |  |" in comment
+    assert (
+        "| + | site `tps_b05` | added |" in comment
+        and "| - | site `tps_b02` | removed |" in comment
+    )
+    assert "| + | district `beta` | post `pemungutan/tps_b05` |  |  |  |" in comment
+    assert "| - | district `alfa` | post `pemungutan/tps_a04` |  |  |  |" in comment
+    assert (
+        "| ~ | phase | muster | 05:00 Mapolsek masing-masing | 04:30 Mapolsek masing-masing |"
+        in comment
+    )
+    text = run("diff", str(DIFF / "old"), str(after)).stdout
+    assert (
+        "sites on posts short of people (phase, site):\n  + kampanye       kpu_uji (alfa)\n" in text
+    )
+    back = run("diff", "--format", "markdown", str(after), str(DIFF / "old")).stdout
+    assert "tps no longer under-staffed" in back
+
+
+def test_no_change_in_a_plan_with_errors_says_it_still_has_them() -> None:
+    contract = str(REPO / "tests" / "contract")
+    result = run("diff", "--format", "markdown", contract, contract)
+    assert result.exit_code == 1
+    assert result.stdout.splitlines()[1] == (
+        f"**ttuplan diff** `{contract}`: no change to the deployment; the plan still has "
+        "2 errors and 15 warnings."
+    )
+
+
+def test_a_table_past_a_thousand_rows_is_cut_and_counted() -> None:
+    from ttuplan.comment import render_comment
+    from ttuplan.diff import PlanDiff
+
+    change = PlanDiff(staffing={("p", f"d{i:04d}", "polri"): (1, 2) for i in range(1_205)})
+    (comment,) = render_comment(change, plan="plans/x", title="X")
+    assert "| ~ | district `d0999` | polri on posts | 1 | 2 | +1 |" in comment
+    assert "d1000" not in comment
+    assert "| … | and 205 more rows (see `--format json`) |" in comment
