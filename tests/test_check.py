@@ -9,6 +9,7 @@ from tests.plans import VOTING, deploy, plan, tps, unit
 from ttuplan import model as m
 from ttuplan.api import check_plan
 from ttuplan.diagnostics import codes
+from ttuplan.source import Span
 from ttuplan.summary import summary_data, summary_text
 
 
@@ -230,6 +231,13 @@ def test_the_fast_paths_build_the_same_tuples_as_the_keyword_factories() -> None
         "shifts", "duty", "span",
     )  # fmt: skip
     assert Assignment._fields == ("post", "unit", "force", "people")
+    # the site table's fast path (resolve/sites.py; its sites equal the slow path's, tested
+    # in test_site_table.py) builds sites and their spans the same way
+    assert m.Site._fields == (
+        "id", "label", "kind", "district", "risk", "village", "voters", "lat", "lon", "note",
+        "span",
+    )  # fmt: skip
+    assert Span._fields == ("file", "line", "column", "end_line", "end_column")
     deployment, _ = deploy(plan(sites=tps(7), units=[unit("p", 2, ["d1"])]))
     [phase] = deployment.phases
     for post in phase.posts:

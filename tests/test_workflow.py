@@ -31,7 +31,7 @@ def test_diff_of_known_changes_text_golden(golden: Golden) -> None:
     assert "1 escalation edge removed, 3 people reassigned" in result.stdout
     # who moved: a person of the cut reserve now on a post, per phase and shift
     assert (
-        "~ pemungutan     BRIGPOL Petrus Contoh (80010003) [polres]: reserve rayon_uji -> "
+        "~ pemungutan     BRIPKA Agustina Contoh (80010004) [polres]: reserve rayon_uji -> "
         "kpu_uji/guard (pagi)\n" in result.stdout
     )
     golden(GOLDENS / "diff.txt", result.stdout)

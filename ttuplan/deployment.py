@@ -125,7 +125,8 @@ class Shortfall:
 class Load:
     """A unit's commitments in one phase against its own strength: what this phase holds
     and posts, and `peak`, the most it has out at any moment of the phase (phases that
-    overlap it included)."""
+    overlap it included); `resting`, people the roster found resting after an earlier
+    duty (or on another) then, who are not spare either."""
 
     unit: str
     strength: int
@@ -133,10 +134,11 @@ class Load:
     held: int  # by reserves
     posted: int  # on posts
     peak: int
+    resting: int = 0
 
     @property
     def spare(self) -> int:
-        return max(self.strength - self.peak, 0) if self.available else 0
+        return max(self.strength - self.peak - self.resting, 0) if self.available else 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

@@ -45,23 +45,40 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+ROSTER_ROUNDS = 4  # at most this many allocations when people turn out to be resting
+
+
 def check(
     plan: m.Plan, contingency_scope: str = contingency.REQUIRED
 ) -> tuple[Allocation, list[Diagnostic]]:
-    """The plan's allocation and every problem the rules find in it. `contingency_scope`:
-    which losses the N-1 analysis works out (always those the plan says it must survive;
-    `reserves`: every reserve group too; `all`: every unit too)."""
-    allocation = allocate(plan)
-    progress.stage("escalation chains", 0.85)
-    guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
-    analysed = escalation.analyse_escalation(plan, guarding)
-    deployment = replace(allocation.deployment, escalation=analysed)
-    gaps: tuple[roster.Gap, ...] = ()
-    if plan.personnel:
-        progress.stage("rostering", 0.88)
-        named, gaps = roster.assign_people(plan, deployment)
-        deployment = replace(deployment, roster=named)
-    allocation = replace(allocation, deployment=deployment, roster_gaps=gaps)
+    """The plan's allocation and every problem the rules find in it.
+
+    With a personnel table, the people are placed after the allocation; a unit whose
+    table lists all its strength but whose people cannot all take their places, because
+    they rest after an earlier duty or are on another at the time, gives fewer people in
+    that phase, and the allocation is made again, so that another unit takes those
+    places if one can (at most ROSTER_ROUNDS times).
+
+    `contingency_scope`: which losses the N-1 analysis works out (always those the plan
+    says it must survive; `reserves`: every reserve group too; `all`: every unit too)."""
+    resting: dict[tuple[str, str], int] = {}
+    for _ in range(ROSTER_ROUNDS):
+        allocation = allocate(plan, resting)
+        progress.stage("escalation chains", 0.85)
+        guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
+        analysed = escalation.analyse_escalation(plan, guarding)
+        deployment = replace(allocation.deployment, escalation=analysed)
+        gaps: tuple[roster.Gap, ...] = ()
+        if plan.personnel:
+            progress.stage("rostering", 0.88)
+            named, gaps = roster.assign_people(plan, deployment)
+            deployment = replace(deployment, roster=named)
+        allocation = replace(allocation, deployment=deployment, roster_gaps=gaps)
+        more = roster.resting_people(plan, gaps)
+        if not more:
+            break
+        for key, people in more.items():
+            resting[key] = resting.get(key, 0) + people
     if plan.info.survive or contingency_scope != contingency.REQUIRED:
         progress.stage("contingency (N-1)", 0.89)
         losses = contingency.analyse(plan, allocation, contingency_scope)

@@ -187,8 +187,10 @@ class _Phase:
 _PEOPLE = itemgetter(1)
 
 
-def allocate(plan: m.Plan) -> Allocation:
-    """Reserves held, then every post staffed as the objective says; see the module."""
+def allocate(plan: m.Plan, resting: Mapping[tuple[str, str], int] | None = None) -> Allocation:
+    """Reserves held, then every post staffed as the objective says; see the module.
+    `resting`: (unit, phase) -> people of the unit that the roster found resting after an
+    earlier duty, so not to be given posts in that phase (see check.check)."""
     index = SiteIndex(plan.sites)
     lasting = [p for p in plan.phases if runs(p)]
     intervals = timeline(lasting)
@@ -203,7 +205,7 @@ def allocate(plan: m.Plan) -> Allocation:
         holds, drawn = _hold_reserves(plan, phase)
         overdraws.extend(drawn)
         state[phase.name] = _Phase(phase, posts, holds)
-    solver = _Solver(plan, intervals, state)
+    solver = _Solver(plan, intervals, state, resting or {})
     for number, group in enumerate(overlapping_groups(lasting)):
         names = ", ".join(p.name for p in group)
         where = f"phase {names}" if len(group) == 1 else f"phases {names}"
@@ -281,8 +283,14 @@ def _hold_reserves(plan: m.Plan, phase: m.Phase) -> tuple[list[Hold], list[Overd
 class _Solver:
     """The allocation of every group of phases, and what is counted from it."""
 
-    def __init__(self, plan: m.Plan, intervals: tuple[Interval, ...], state: dict[str, _Phase]):
-        self.plan, self.intervals, self.state = plan, intervals, state
+    def __init__(
+        self,
+        plan: m.Plan,
+        intervals: tuple[Interval, ...],
+        state: dict[str, _Phase],
+        resting: Mapping[tuple[str, str], int],
+    ):
+        self.plan, self.intervals, self.state, self.resting = plan, intervals, state, resting
         self.units = {u.name: u for u in plan.units}
         self.staff = staffing(plan)
         self.order = locality_order(plan, self.staff)
@@ -329,7 +337,12 @@ class _Solver:
     def flow_phase(self, phase: m.Phase) -> None:
         state = self.state[phase.name]
         left = {
-            u.name: max((u.strength or 0) - self._held_in(u.name, phase.name), 0)
+            u.name: max(
+                (u.strength or 0)
+                - self._held_in(u.name, phase.name)
+                - self.resting.get((u.name, phase.name), 0),
+                0,
+            )
             if available(u, phase)
             else 0
             for u in self.plan.units
@@ -520,6 +533,10 @@ class _Solver:
             for u in self.plan.units
             for i in intervals
         }
+        for (unit, phase), people in self.resting.items():
+            for i in self.in_interval.get(phase, ()):
+                if (unit, i) in left:
+                    left[(unit, i)] = max(left[(unit, i)] - people, 0)
         forces = list(
             dict.fromkeys(f for n in names for p in self.state[n].posts for f, _ in p.need)
         )
@@ -796,6 +813,7 @@ class _Solver:
                 held=held[u.name],
                 posted=posted[u.name],
                 peak=peak.get(u.name, 0),
+                resting=self.resting.get((u.name, phase.name), 0),
             )
             for u in self.plan.units
         )
@@ -1003,8 +1021,15 @@ class Replanner:
     def __init__(self, plan: m.Plan, allocation: Allocation) -> None:
         self.plan = plan
         self.intervals = allocation.intervals
-        self.solver = _Solver(plan, allocation.intervals, {})
         self.deployments = {d.phase: d for d in allocation.deployment.phases}
+        # people the roster found resting, kept out of posts as the allocation kept them
+        self.resting: dict[tuple[str, str], int] = {
+            (load.unit, d.phase): load.resting
+            for d in allocation.deployment.phases
+            for load in d.loads
+            if load.resting
+        }
+        self.solver = _Solver(plan, allocation.intervals, {}, self.resting)
         lasting = [p for p in plan.phases if runs(p)]
         self.groups: dict[str, tuple[m.Phase, ...]] = {
             phase.name: group for group in overlapping_groups(lasting) for phase in group
@@ -1148,6 +1173,6 @@ class Replanner:
             phase.name: _Phase(phase, list(self.deployments[phase.name].posts), holds[phase.name])
             for phase in group
         }
-        solver = _Solver(plan, self.intervals, state)
+        solver = _Solver(plan, self.intervals, state, self.resting)
         solver.coupled_group(group)
         return {name: tuple(phase.shortfalls) for name, phase in state.items()}

@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import math
 from collections import ChainMap, defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 
 from ttuplan import model as m
@@ -243,12 +243,17 @@ class _Study:
         if phase.name not in self._left:
             held = self.held[phase.name]
             self._left[phase.name] = {
-                u.name: max((u.strength or 0) - held.get(u.name, 0), 0)
-                if available(u, phase)
-                else 0
-                for u in self.plan.units
+                u.name: self._left_of(u, phase, held) for u in self.plan.units
             }
         return self._left[phase.name]
+
+    def _left_of(self, unit: m.Unit, phase: m.Phase, held: Mapping[str, int]) -> int:
+        """What a unit has for posts in a phase: its strength, less what reserves hold and
+        the people the roster found resting then; nothing when it is away."""
+        if not available(unit, phase):
+            return 0
+        resting = self.replanner.resting.get((unit.name, phase.name), 0)
+        return max((unit.strength or 0) - held.get(unit.name, 0) - resting, 0)
 
     def _flow_short(
         self, phase: m.Phase, holds: list[Hold] | None, lost: str
@@ -266,10 +271,7 @@ class _Study:
             before = self.held[phase.name]
             for name in set(now) | set(before):
                 if name != lost and now[name] != before.get(name, 0):
-                    unit = self.units[name]
-                    changed[name] = (
-                        max((unit.strength or 0) - now[name], 0) if available(unit, phase) else 0
-                    )
+                    changed[name] = self._left_of(self.units[name], phase, now)
         posted = self.posted[phase.name]
         lacking = {u for u, left in changed.items() if posted.get(u, 0) > left}
         if not lacking:

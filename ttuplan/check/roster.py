@@ -5,11 +5,14 @@ the post); each reserve's people stand by for the whole phase (`ttuplan.crews`).
 unit's places are then given to the unit's people in time order, each place to the
 person who (1) is free: not on another duty at the same time; between two duties at
 posts, rested at least the plan's `rest`; and on one of the shifts the table's `shift`
-column gives, if it gives any; (2) leads the crew if it has no leader yet (a `leader` of
-the table, or else the most senior rank); (3) lives in the post's district; (4) has
-been on duty the fewest hours so far; (5) comes first in the table. The same plan and
-table give the same roster. A place nobody can take stays to be named, and TP609 says
-why, person by person.
+column gives, if it gives any; (2) may lead, while the crew has nobody who may (the
+table's `leader` column), the least senior of those first, so that seniors stay free;
+(3) lives in the post's district; (4) has been on duty the fewest hours so far; (5)
+comes first in the table. The crew's leader is its most senior member. When this order
+leaves places of a unit empty, all of the unit's places are solved again at once as an
+integer program (`ttuplan.check.roster_solve`), whose roster is kept if it fills more.
+The same plan and table give the same roster. A place nobody can take stays to be
+named, and TP609 says why, person by person.
 
 Places of a duty that spans phases that overlap (a top-level guard, a reserve) are given
 to the same people in every one of those phases.
@@ -22,6 +25,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ttuplan import model as m
+from ttuplan.check import roster_solve
 from ttuplan.crews import Placed, crews, numbered, seniority, staff_of
 from ttuplan.deployment import Deployment, Roster
 from ttuplan.diagnostics import codes
@@ -54,9 +58,10 @@ class Gap:
     slot: Slot
     missing: int
     reasons: tuple[tuple[m.Person, str], ...]  # each person of the unit, and what keeps them
+    proven: bool = False  # the solver showed that no roster of the unit fills more places
 
 
-@dataclass
+@dataclass(eq=False)  # compared by identity: a person is in a crew or not
 class _Person:
     person: m.Person
     order: int
@@ -70,30 +75,42 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
     for order, person in enumerate(plan.personnel):
         listed[person.unit].append(_Person(person, order))
     rest = plan.info.rest_minutes
-    memo: dict[tuple[Duty, Duty, int], bool] = {}
+    memo: dict[tuple[int, int, int], bool] = {}  # people share few kinds of duty
 
     def clashes(a: Duty, b: Duty, gap: int) -> bool:
-        key = (a, b, gap)
+        key = (id(a), id(b), gap)  # duties are interned by `_slots`: equal ones are one
         if key not in memo:
             memo[key] = first_clash(a, b, gap) is not None
         return memo[key]
 
+    slots = _slots(plan, deployment)
+    chosen: list[list[_Person]] = []
+    for slot in slots:
+        people = listed.get(slot.unit)
+        crew: list[_Person] = []
+        for _ in range(slot.count if people else 0):
+            found = _choose(slot, people or [], crew, clashes, rest)
+            if found is None:
+                break
+            crew.append(found)
+            _take(found, slot)
+        chosen.append(crew)
+    short = {
+        slot.unit
+        for slot, crew in zip(slots, chosen, strict=True)
+        if listed.get(slot.unit) and len(crew) < slot.count
+    }
+    proven = {
+        unit: _solve_unit(unit, slots, chosen, listed[unit], clashes, rest)
+        for unit in sorted(short)
+    }
+
     placed: Placed = defaultdict(list)
     gaps: list[Gap] = []
-    for slot in _slots(plan, deployment):
+    for slot, crew in zip(slots, chosen, strict=True):
         people = listed.get(slot.unit)
         if not people:
             continue  # the unit is not in the table: numbered places
-        crew: list[_Person] = []
-        for _ in range(slot.count):
-            chosen = _choose(slot, people, crew, clashes, rest)
-            if chosen is None:
-                break
-            crew.append(chosen)
-            for duty in slot.duties:
-                chosen.duties.append((duty, slot.at_post, _what(slot, duty)))
-            if slot.at_post:  # standing by in a reserve is not counted as hours on duty
-                chosen.minutes += _on_duty(slot.duties[0])
         for phase, where, shift in slot.places:
             names = placed[(phase, where, shift, slot.unit)]
             names.extend(p.person for p in crew)
@@ -105,9 +122,91 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
                     slot=slot,
                     missing=slot.count - len(crew),
                     reasons=tuple(_reasons(slot, people, crew, clashes, rest)),
+                    proven=proven.get(slot.unit, False),
                 )
             )
     return numbered(plan, deployment, placed), tuple(gaps)
+
+
+def _take(person: _Person, slot: Slot) -> None:
+    for duty in slot.duties:
+        person.duties.append((duty, slot.at_post, _what(slot, duty)))
+    if slot.at_post:  # standing by in a reserve is not counted as hours on duty
+        person.minutes += _on_duty(slot.duties[0])
+
+
+def _solve_unit(
+    unit: str,
+    slots: list[Slot],
+    chosen: list[list[_Person]],
+    people: list[_Person],
+    clashes: Clashes,
+    rest: int,
+) -> bool:
+    """Solve the unit's places again as an integer program (`roster_solve`), and keep its
+    answer in `chosen` if it fills more places than the greedy order did. True if no
+    roster of these people fills more places (the solver proved it)."""
+    mine = [n for n, slot in enumerate(slots) if slot.unit == unit]
+    before = sum(len(chosen[n]) for n in mine)
+    for person in people:
+        person.duties.clear()
+        person.minutes = 0
+    eligible = [[i for i, p in enumerate(people) if _on_shift(p, slots[n])] for n in mine]
+    pairs = []
+    for a, first in enumerate(mine):
+        for b in range(a + 1, len(mine)):
+            if _slots_clash(slots[first], slots[mine[b]], clashes, rest):
+                pairs.append((a, b))
+    problem = roster_solve.Problem(
+        counts=[slots[n].count for n in mine],
+        eligible=eligible,
+        clashes=pairs,
+        leaders=frozenset(i for i, p in enumerate(people) if p.person.leader),
+        local=frozenset(
+            (i, k)
+            for k, n in enumerate(mine)
+            for i in eligible[k]
+            if slots[n].district and people[i].person.district == slots[n].district
+        ),
+        minutes=[_on_duty(slots[n].duties[0]) if slots[n].at_post else 0 for n in mine],
+    )
+    answer = roster_solve.solve(problem)
+    if answer is not None and sum(len(crew) for crew in answer.crews) > before:
+        for k, n in enumerate(mine):
+            chosen[n] = [people[i] for i in answer.crews[k]]
+    for n in mine:  # what each person holds now, for the reasons of the places left
+        for person in chosen[n]:
+            _take(person, slots[n])
+    return answer is not None and answer.proven
+
+
+def _on_shift(candidate: _Person, slot: Slot) -> bool:
+    listed = candidate.person.shifts
+    shift = slot.places[0][2]
+    return not (listed and shift and shift not in listed)
+
+
+def _slots_clash(a: Slot, b: Slot, clashes: Clashes, rest: int) -> bool:
+    """Can nobody take both? Duties at the same time, or two posts within the rest."""
+    gap = rest if a.at_post and b.at_post else 0
+    return any(clashes(x, y, gap) for x in a.duties for y in b.duties)
+
+
+def resting_people(plan: m.Plan, gaps: Iterable[Gap]) -> dict[tuple[str, str], int]:
+    """(unit, phase) -> places a unit could not fill although its table lists all its
+    strength: its people are on another duty or resting then. (Gaps of a unit the table
+    lists only in part are names missing from the table, not people busy.)"""
+    listed: dict[str, int] = defaultdict(int)
+    for person in plan.personnel:
+        listed[person.unit] += 1
+    strength = {u.name: u.strength or 0 for u in plan.units}
+    found: dict[tuple[str, str], int] = defaultdict(int)
+    for gap in gaps:
+        if listed[gap.unit] < strength.get(gap.unit, 0):
+            continue
+        for phase in dict.fromkeys(place[0] for place in gap.slot.places):
+            found[(gap.unit, phase)] += gap.missing
+    return dict(found)
 
 
 def _on_duty(duty: Duty) -> int:
@@ -125,10 +224,9 @@ def _what(slot: Slot, duty: Duty) -> str:
 
 def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[bool, str]:
     """Can the person take the slot's places? If not, what keeps them."""
-    listed = candidate.person.shifts
-    shift = slot.places[0][2]
-    if listed and shift and shift not in listed:
-        return False, f"on shift {', '.join(f'`{s}`' for s in listed)} only (the table)"
+    if not _on_shift(candidate, slot):
+        shifts = ", ".join(f"`{s}`" for s in candidate.person.shifts)
+        return False, f"on shift {shifts} only (the table)"
     for duty in slot.duties:
         for held, at_post, what in candidate.duties:
             if clashes(held, duty, 0):
@@ -141,19 +239,33 @@ def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[
 def _choose(
     slot: Slot, people: list[_Person], crew: list[_Person], clashes: Clashes, rest: int
 ) -> _Person | None:
-    free = [p for p in people if p not in crew and _free(p, slot, clashes, rest)[0]]
-    if not free:
+    taken = {id(p) for p in crew}
+
+    def first_free(ranked: list[_Person]) -> _Person | None:
+        for candidate in ranked:
+            if id(candidate) not in taken and _free(candidate, slot, clashes, rest)[0]:
+                return candidate
         return None
-    needs_leader = not any(p.person.leader for p in crew) and any(p.person.leader for p in free)
 
-    def key(candidate: _Person) -> tuple[int, int, int, int, int]:
-        person = candidate.person
-        leads = -1 if not crew else 0
-        leader = 0 if (needs_leader and person.leader) else 1
-        home = 0 if slot.district and person.district == slot.district else 1
-        return (leader, leads * seniority(person), home, candidate.minutes, candidate.order)
-
-    return min(free, key=key)
+    if not any(p.person.leader for p in crew):
+        # one who may lead, the least senior of them, so that seniors stay free
+        leaders = sorted(
+            (p for p in people if p.person.leader),
+            key=lambda p: (seniority(p.person), p.order),
+        )
+        found = first_free(leaders)
+        if found is not None:
+            return found
+    return first_free(
+        sorted(
+            people,
+            key=lambda p: (
+                0 if slot.district and p.person.district == slot.district else 1,
+                p.minutes,
+                p.order,
+            ),
+        )
+    )
 
 
 def _reasons(
@@ -172,6 +284,11 @@ def _slots(plan: m.Plan, deployment: Deployment) -> list[Slot]:
     phases = {p.name: p for p in plan.phases}
     order = {p.name: i for i, p in enumerate(plan.phases)}
     cluster = _clusters(plan, deployment)
+    duties: dict[Duty, Duty] = {}
+
+    def intern(duty: Duty) -> Duty:
+        return duties.setdefault(duty, duty)
+
     grouped: dict[tuple[str, ...], list[tuple[str, str, str, Duty, str, bool, int]]] = {}
     counts: dict[tuple[str, ...], int] = {}
     units: dict[tuple[str, ...], str] = {}
@@ -182,7 +299,7 @@ def _slots(plan: m.Plan, deployment: Deployment) -> list[Slot]:
         for hold in phase_deployment.holds:
             key = ("hold", hold.duty, hold.unit, cluster[(hold.duty, phase.name)])
             grouped.setdefault(key, []).append(
-                (phase.name, hold.holder, "", Duty.of(phase), "", False, -1)
+                (phase.name, hold.holder, "", intern(Duty.of(phase)), "", False, -1)
             )
             counts[key], units[key] = max(counts.get(key, 0), hold.people), hold.unit
         by_post = staff_of(phase_deployment)
@@ -192,7 +309,7 @@ def _slots(plan: m.Plan, deployment: Deployment) -> list[Slot]:
                 name = shift.name if shift else ""
                 for unit, people in crew.items():
                     key = ("post", post.duty, name, unit, cluster[(post.duty, phase.name)])
-                    duty = Duty.of(phase, shift)
+                    duty = intern(Duty.of(phase, shift))
                     grouped.setdefault(key, []).append(
                         (phase.name, post.id, name, duty, post.district, True, index)
                     )
@@ -245,37 +362,57 @@ def _clusters(plan: m.Plan, deployment: Deployment) -> dict[tuple[str, str], str
 
 def incomplete(plan: m.Plan, allocation: object) -> Iterable[Diagnostic]:
     """TP609: places of a unit that no person of the personnel table could take, once per
-    unit: where they are, and what keeps each of its listed people from them."""
+    unit: where they are, and for each of them what keeps the people listed."""
     units = {u.name: u for u in plan.units}
     gaps: tuple[Gap, ...] = getattr(allocation, "roster_gaps", ())
     by_unit: dict[str, list[Gap]] = defaultdict(list)
     for gap in gaps:
         by_unit[gap.unit].append(gap)
     for unit, found in by_unit.items():
-        where: dict[str, int] = defaultdict(int)
+        groups: dict[str, list[Gap]] = defaultdict(list)
         for gap in found:
             phase, _, shift = gap.slot.places[0]
-            where[f"`{phase}` {shift}".strip()] += gap.missing
-        why: dict[str, tuple[m.Person, str]] = {}
-        for gap in found:
-            for person, reason in gap.reasons:
-                if reason != "free":
-                    why.setdefault(person.nrp, (person, reason))
+            groups[f"`{phase}`" + (f" shift `{shift}`" if shift else "")].append(gap)
+        missing = sum(gap.missing for gap in found)
         listed = sum(1 for p in plan.personnel if p.unit == unit)
-        missing = sum(where.values())
-        kept = list(why.values())
-        shown = "; ".join(f"{p.name} ({p.nrp}) {reason}" for p, reason in kept[:SHOWN])
-        more = f"; and {len(kept) - SHOWN} more" if len(kept) > SHOWN else ""
-        places = ", ".join(f"{name}: {count}" for name, count in where.items())
+        strength = units[unit].strength or 0
+        where = ", ".join(
+            f"{name}: {sum(g.missing for g in group)}" for name, group in groups.items()
+        )
+        notes = []
+        people: dict[str, tuple[m.Person, str]] = {}
+        for name, group in list(groups.items())[:SHOWN]:
+            reasons = {p.nrp: (p, why) for gap in group for p, why in gap.reasons if why != "free"}
+            people.update({k: v for k, v in reasons.items() if k not in people})
+            shown = "; ".join(f"{p.name} ({p.nrp}) {why}" for p, why in list(reasons.values())[:3])
+            more = f"; and {len(reasons) - 3} more" if len(reasons) > 3 else ""
+            count = sum(g.missing for g in group)
+            notes.append(
+                f"{name}, {count} {'place' if count == 1 else 'places'}: {shown}{more}"
+                if reasons
+                else f"{name}, {count} {'place' if count == 1 else 'places'}: nobody else listed"
+            )
+        if all(gap.proven for gap in found):
+            notes.append(
+                f"no roster of the {listed} listed fills more places: every way of placing "
+                "them was weighed at once (an integer program), not only the order above"
+            )
         yield Diagnostic(
             code=codes.ROSTER_INCOMPLETE,
             message=f"{missing} {'place' if missing == 1 else 'places'} of `{unit}` "
-            f"{'has' if missing == 1 else 'have'} nobody in the personnel table ({places}); it "
-            f"lists {listed} {'person' if listed == 1 else 'people'} of the unit"
-            + (f", and {len(kept)} of them are kept: {shown}{more}" if kept else ""),
+            f"{'has' if missing == 1 else 'have'} nobody in the personnel table ({where}): "
+            + (
+                f"the table lists {listed} of its strength of {strength}"
+                if listed < strength
+                else f"of its {listed} {'person' if listed == 1 else 'people'} listed, "
+                "none is free then"
+            ),
             span=units[unit].span,
             label=f"{missing} {'place' if missing == 1 else 'places'} to be named",
-            related=tuple(Label(span=p.span, message=reason) for p, reason in kept[:SHOWN]),
+            related=tuple(
+                Label(span=p.span, message=why) for p, why in list(people.values())[:SHOWN]
+            ),
+            notes=tuple(notes),
             help="add people of this unit to the personnel table, take one of them off the "
             "duty that keeps them, or lower the demand",
         )

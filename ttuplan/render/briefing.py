@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,6 +16,7 @@ from ttuplan.domain import guards_in_force
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
 from ttuplan.render.escape import Trusted
 from ttuplan.render.words import Words, zone_name
+from ttuplan.source import Span
 from ttuplan.terminal import visible
 
 
@@ -186,7 +188,7 @@ def briefing_view(
         mermaid=_mermaid(plan, deployment),
         contacts=_contacts(plan),
         warnings=tuple(  # as the terminal shows them: a file name may not be UTF-8
-            visible(f"{d.code.id} {d.message}" + (f" ({d.span})" if d.span else ""))
+            visible(f"{d.code.id} {d.message}" + (f" ({_where(plan, d.span)})" if d.span else ""))
             for d in diagnostics
             if d.severity is Severity.WARNING
         ),
@@ -512,3 +514,10 @@ def _annex(
         for d in labels.plan.districts
         if per_district.get(d.name)
     )
+
+
+def _where(plan: m.Plan, span: Span) -> str:
+    """A place in the plan as the documents show it: the file relative to the plan's own
+    folder, so that the same plan gives the same documents on every machine."""
+    folder = os.path.dirname(plan.files[0]) if plan.files else ""
+    return f"{os.path.relpath(span.file, folder or '.')}:{span.line}:{span.column}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import math
 import re
 from operator import attrgetter, itemgetter
 
@@ -17,6 +16,7 @@ from ttuplan.source import SourceMap, Span
 
 _IDS = re.compile(r"(?:[a-z_][a-z0-9_]*\n)*")  # ID_PATTERN, for every id of a table at once
 _LINE = attrgetter("span.line")
+_ID = itemgetter(Site._fields.index("id"))
 REQUIRED = ("id", "name", "kind", "district", "risk")
 OPTIONAL = ("village", "voters", "lat", "lon", "note")
 
@@ -77,18 +77,15 @@ def load_site_table(  # noqa: PLR0915 (one flat loop on purpose: it runs per row
                 and site_id not in seen
                 and site_id not in taken
             ):
-                try:  # int() and float() allow spaces; a cell of only spaces goes slow
-                    voters = None
+                try:  # the slow path's cell rules; a cell of only spaces goes slow
+                    voters = lat = lon = None
                     if i_voters is not None and raw[i_voters]:
-                        voters = int(raw[i_voters])
-                        if voters < 0:
-                            raise ValueError
-                    lat = lon = None
+                        voters = _whole(raw[i_voters])
                     lat_text = raw[i_lat] if i_lat is not None else ""
                     lon_text = raw[i_lon] if i_lon is not None else ""
                     if lat_text or lon_text:
-                        lat, lon = float(lat_text), float(lon_text)
-                        if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+                        lat, lon = _latitude(lat_text), _longitude(lon_text)
+                        if lat is None or lon is None:
                             raise ValueError
                 except ValueError:
                     pass
@@ -137,8 +134,9 @@ def _wrap_up(
 ) -> list[Site]:
     """Both paths' sites in table order, the names rows refer to marked used (as the
     slow path does, a row rejected for its id still uses them), the table finished."""
-    for kind, index in (("kind", 2), ("district", 3), ("risk", 4)):
-        for name in {*map(itemgetter(index), fast), *(n for n, c in uses[kind].items() if c)}:
+    for kind in ("kind", "district", "risk"):
+        cell = itemgetter(Site._fields.index(kind))
+        for name in {*map(cell, fast), *(n for n, c in uses[kind].items() if c)}:
             symbols.add_uses(kind, name)
     if not sites:  # the usual case: every row took the fast path, in table order
         sites = _spelled_ids(table, fast, symbols, seen)
@@ -153,7 +151,7 @@ def _spelled_ids(
     table: Table, sites: list[Site], symbols: Symbols, seen: dict[str, Span]
 ) -> list[Site]:
     """The sites whose id is snake_case; the others reported, as the slow path would."""
-    if _IDS.fullmatch("\n".join(map(itemgetter(0), sites)) + "\n") is not None:
+    if _IDS.fullmatch("\n".join(map(_ID, sites)) + "\n") is not None:
         return sites
     good = []
     for site in sites:
@@ -247,16 +245,26 @@ def _check_id(
     return True
 
 
-def _whole(text: str) -> int | None:
+# The cell rules both paths share: a value, None for one out of range, ValueError for
+# one that is no number at all.
+
+
+def _whole(text: str) -> int:
     value = int(text)
-    return value if value >= 0 else None
+    if value < 0:
+        raise ValueError(text)
+    return value
 
 
-def _latitude(text: str) -> float | None:
+def _latitude(text: str) -> float:
     value = float(text)
-    return value if math.isfinite(value) and -90 <= value <= 90 else None
+    if not -90 <= value <= 90:  # NaN compares false: out of range too
+        raise ValueError(text)
+    return value
 
 
-def _longitude(text: str) -> float | None:
+def _longitude(text: str) -> float:
     value = float(text)
-    return value if math.isfinite(value) and -180 <= value <= 180 else None
+    if not -180 <= value <= 180:
+        raise ValueError(text)
+    return value
