@@ -4,7 +4,8 @@ A fixture is a folder under fixtures/diagnostics named CODE-slug holding plan.tt
 files it names). A comment `# expect: TP201` marks the line a diagnostic must point at;
 `# expect: TP301 @ sites.csv:1` points into another file, `@ sites.csv:* x50` means fifty
 anywhere in it. The diagnostics reported must be exactly those. The text `ttuplan check`
-prints for each fixture is a golden file, expected.txt, beside it.
+prints for each fixture is a golden file, expected.txt, beside it. A file ARGS holds more
+options for `check`, if the code needs one (`--contingency`).
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ Key = tuple[str, str, str]
 def expectations(folder: Path) -> Counter[Key]:
     expected: Counter[Key] = Counter()
     for path in sorted(folder.rglob("*")):
-        if not path.is_file() or path.name in {"expected.txt", "SPARSE"}:
+        if not path.is_file() or path.name in {"expected.txt", "SPARSE", "ARGS"}:
             continue
         text = path.read_bytes().decode("utf-8", "replace")
         for number, line in enumerate(text.splitlines(), start=1):
@@ -67,9 +68,10 @@ def test_fixture_reports_exactly_what_it_expects(
                 handle.truncate(int(size))
     else:
         golden_path = folder / "expected.txt"
+    options = (folder / "ARGS").read_text().split() if (folder / "ARGS").exists() else []
     monkeypatch.chdir(folder)
     assert expected, f"{folder.name} marks no expected diagnostic"
-    result = check_plan("plan.ttup")
+    result = check_plan("plan.ttup", "all" if "--contingency" in options else "required")
     actual: Counter[Key] = Counter()
     for diagnostic in result.diagnostics:
         assert diagnostic.span is not None, diagnostic
@@ -78,7 +80,8 @@ def test_fixture_reports_exactly_what_it_expects(
         actual[wildcard if wildcard in expected else (*wildcard[:2], line)] += 1
     assert actual == expected
 
-    output = CliRunner().invoke(main, ["check", "plan.ttup", "--max-diagnostics", "100"]).output
+    args = ["check", "plan.ttup", "--max-diagnostics", "100", *options]
+    output = CliRunner().invoke(main, args).output
     golden(golden_path, output)
 
 

@@ -15,7 +15,7 @@ table with a million bad rows; a table past the size limit. Then issue 16's: the
 stage's costs (phases, shifts, the calendar's ends, reach, an escalation loop); named
 pipes and /dev/zero where plan files are looked for; tables whose bad rows or columns
 cost more than their size; numbers of people past plausibility; a parent loop and a
-parent chain of 50,000 units.
+parent chain of 50,000 units; `survive loss of any unit` over 10,000 units (N-1).
 
 The inputs that are big by design (the 10 MB lines, 100,000 blocks, 2,000 and 1,000
 files, a million lines or rows, a plan repeated 2,000 times, a 256 MiB table, 1,500
@@ -848,3 +848,35 @@ def test_a_parent_chain_50000_deep(tmp_path: Path) -> None:
     )
     run = check(write(tmp_path, {"plan.ttup": HEADER + 'force polri "Polri"\n' + units}))
     assert run.exit_code == 0
+
+
+# ── N-1 contingency over thousands of units ──────────────────────────────────
+
+
+@pytest.mark.slow
+def test_survive_the_loss_of_any_of_10000_units(tmp_path: Path) -> None:
+    """Each unit staffs its own district alone, so losing any one of them leaves a
+    district short: 10,000 losses, each solved again in its own component (never the
+    whole plan again; once 3 minutes, quadratic), listed up to the code's cap of 100."""
+    count = 10_000
+    parts = [
+        HEADER.replace("}\n", "  survive loss of any unit, any rayon\n}\n", 1),
+        'force polri "Polri"\nkind tps "TPS"\nrisk b "B" {\n  polri 1 per tps\n'
+        "  reserve within 30m\n}\n",
+        'phase p "P" 2024-02-14 06:00 .. 2024-02-15 06:00 {\n  guard tps by risk\n}\n',
+    ]
+    for i in range(count):
+        where = f"at -9.{i % 90:02d}, 124.{i % 97:02d}"
+        parts.append(
+            f'district d{i} "D" {{\n  {where}\n}}\n'
+            f'site s{i} "S" {{\n  kind tps\n  district d{i}\n  risk b\n  {where}\n}}\n'
+            f'unit u{i} "U" {{\n  force polri\n  strength 2\n  covers d{i}\n  final\n}}\n'
+        )
+    for i in range(50):
+        parts.append(
+            f'rayon r{i} "R" {{\n  post "P" in d{i} at -9.{i:02d}, 124.{i:02d}\n'
+            f"  districts d{i}\n  reserve 1 from u{i}\n  escalates to u0\n}}\n"
+        )
+    run = check(write(tmp_path, {"plan.ttup": "".join(parts)}))
+    assert run.exit_code == 1
+    assert run.counts == {"TP410": 50}  # the first 50 shown: a unit's loss each

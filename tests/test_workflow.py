@@ -28,7 +28,12 @@ def test_diff_of_known_changes_text_golden(golden: Golden) -> None:
     assert "beta: polsek_beta -> polsek_alfa" in result.stdout  # the district moved
     assert "rayon_uji from polres: 3 -> 1 (-2)" in result.stdout  # the reserve cut
     assert "- polres -> brimob (pemungutan)" in result.stdout  # the edge removed
-    assert result.stdout.endswith("1 escalation edge removed\n")
+    assert "1 escalation edge removed, 3 people reassigned" in result.stdout
+    # who moved: a person of the cut reserve now on a post, per phase and shift
+    assert (
+        "~ pemungutan     BRIPKA Agustina Contoh (80010004) [polres]: reserve rayon_uji -> "
+        "kpu_uji/guard (pagi)\n" in result.stdout
+    )
     golden(GOLDENS / "diff.txt", result.stdout)
 
 
@@ -43,13 +48,21 @@ def test_diff_of_known_changes_json_golden(golden: Golden) -> None:
     golden(GOLDENS / "diff.json", result.stdout)
 
 
-@pytest.mark.parametrize(
-    "plan", [SAMPLE_PLAN, DIFF / "old", REPO / "tests" / "contract"], ids=lambda p: p.name
-)
+@pytest.mark.parametrize("plan", [SAMPLE_PLAN, DIFF / "old"], ids=lambda p: p.name)
 def test_diff_of_a_plan_with_itself_reports_nothing(plan: Path) -> None:
     result = run("diff", str(plan), str(plan))
     assert result.exit_code == 0
     assert result.stdout == "no change to the deployment\n"
+
+
+def test_diff_of_a_plan_with_errors_compares_it_and_exits_1() -> None:
+    """No change, but the new plan has problems: a reviewer must not read it as clean."""
+    contract = str(REPO / "tests" / "contract")
+    result = run("diff", contract, contract)
+    assert result.exit_code == 1
+    assert result.stdout == (
+        "no change to the deployment\nthe new plan has 2 error(s); `ttuplan check` lists them\n"
+    )
 
 
 def test_diff_refuses_plans_with_errors_and_bad_arguments() -> None:
@@ -227,6 +240,6 @@ def test_diff_sees_a_change_of_time(tmp_path: Path, old: str, new: str, expected
     result = run("diff", str(before), str(after))
     assert result.exit_code == 1, result.output
     assert f"pemungutan     {expected}\n" in result.stdout
-    assert result.stdout.rstrip().endswith("1 phase retimed")
+    assert "1 phase retimed" in result.stdout.splitlines()[-1].split(", ")
     data = json.loads(run("diff", "--format", "json", str(before), str(after)).stdout)
     assert data["changed"] and data["phases"][0]["phase"] == "pemungutan"

@@ -147,8 +147,11 @@ def load_plan(path: str) -> CheckResult:
     return CheckResult(entry, resolved.plan, resolved.diagnostics, resolved.sources)
 
 
-def check_plan(path: str) -> CheckResult:
-    """Load the plan and, if it resolved without errors, check and allocate it."""
+def check_plan(path: str, contingency: str = "required") -> CheckResult:
+    """Load the plan and, if it resolved without errors, check and allocate it.
+    `contingency`: which losses the N-1 analysis works out (`check.contingency.SCOPES`:
+    "required", those the plan must survive; "reserves", every reserve group too; "all",
+    every unit too, with the other losses that break the plan as warnings)."""
     from ttuplan.check import check
     from ttuplan.diagnostics.report import Reporter
     from ttuplan.gcpause import paused_gc
@@ -159,7 +162,7 @@ def check_plan(path: str) -> CheckResult:
         if loaded.plan is None or loaded.errors:
             return loaded
         with progress.part(0.5, 1.0):
-            allocation, problems = check(loaded.plan)
+            allocation, problems = check(loaded.plan, contingency)
     reporter = Reporter()
     reporter.extend(loaded.diagnostics)
     reporter.extend(problems)
@@ -185,7 +188,7 @@ def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
     from ttuplan.render.output import write_outputs
 
     with progress.part(0.0, 0.1):
-        result = check_plan(path)
+        result = check_plan(path, contingency="reserves")  # the briefing's reserve table
     if result.errors or result.plan is None or result.deployment is None:
         return BuildResult(result)
     with progress.part(0.1, 0.2):  # a build's check is a tenth of it, its views another
@@ -221,6 +224,10 @@ class DiffResult:
     def refused(self) -> CheckResult | None:
         return next((r for r in (self.old, self.new) if _broken(r)), None)
 
+    def failed(self) -> bool:
+        """Exit 1: the change does something, or the new plan has errors."""
+        return self.change is None or not self.change.empty or bool(self.new.errors)
+
 
 def _broken(result: CheckResult) -> bool:
     return result.plan is None or result.deployment is None
@@ -229,12 +236,19 @@ def _broken(result: CheckResult) -> bool:
 def diff_plans(old_path: str, new_path: str) -> DiffResult:
     """What changing the plan at `old_path` into the one at `new_path` does to the
     deployment. Raises PlanNotFound."""
-    from ttuplan.diff import diff_deployments
+    from ttuplan.diff import diff_deployments, problems_of
 
     old, new = check_plan(old_path), check_plan(new_path)
     if old.plan is None or old.deployment is None or new.plan is None or new.deployment is None:
         return DiffResult(old, new, None)
-    change = diff_deployments(old.plan, old.deployment, new.plan, new.deployment)
+    change = diff_deployments(
+        old.plan,
+        old.deployment,
+        new.plan,
+        new.deployment,
+        old_problems=problems_of(old.diagnostics, os.path.dirname(old.entry)),
+        new_problems=problems_of(new.diagnostics, os.path.dirname(new.entry)),
+    )
     return DiffResult(old, new, change)
 
 

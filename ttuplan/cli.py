@@ -92,6 +92,12 @@ def _quiet_option(also: str) -> Callable[[F], F]:
     show_default=True,
     help="Show at most this many diagnostics per plan (text format).",
 )
+@click.option(
+    "--contingency",
+    is_flag=True,
+    help="N-1: for each rayon, pool and unit in turn, what breaks if it is committed "
+    "elsewhere (worst first; losses the plan does not say it must survive are warnings).",
+)
 @_color_option("Colour the text report (never when NO_COLOR is set).")
 @_quiet_option("nor a line for a clean plan")
 def check(
@@ -100,6 +106,7 @@ def check(
     strict: bool,
     summary: bool,
     max_diagnostics: int,
+    contingency: bool,
     color: str,
     quiet: bool,
 ) -> None:
@@ -127,7 +134,7 @@ def check(
     for entry in entries:
         try:
             with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
-                result = check_plan(entry)
+                result = check_plan(entry, "all" if contingency else "required")
         except PlanNotFound as error:  # gone, or unreadable, since it was found
             click.echo(visible(f"ttuplan: error: {error}"), err=True)
             exit_code = EXIT_USAGE
@@ -135,14 +142,22 @@ def check(
         if result.failed(strict) and exit_code == EXIT_CLEAN:
             exit_code = EXIT_PROBLEMS
         results.append(result)
-        if output == "text" and not (quiet and not result.diagnostics and not summary):
-            _report_text(result, summary, max_diagnostics, _use_color(color, sys.stdout))
+        if output == "text" and not (
+            quiet and not result.diagnostics and not summary and not contingency
+        ):
+            _report_text(
+                result, summary, max_diagnostics, _use_color(color, sys.stdout), contingency
+            )
     if output != "text":
-        click.echo(visible(_report_machine(results, output, summary), lines=True), nl=False)
+        click.echo(
+            visible(_report_machine(results, output, summary, contingency), lines=True), nl=False
+        )
     sys.exit(exit_code)
 
 
-def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) -> None:
+def _report_text(
+    result: CheckResult, summary: bool, limit: int, color: bool, contingency: bool = False
+) -> None:
     from ttuplan.diagnostics.render.text import TextStyle, render_text, summary_line
     from ttuplan.summary import counted, summary_data, summary_text
 
@@ -152,6 +167,11 @@ def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) ->
         click.echo(text, color=color)
     if summary and result.plan is not None and result.deployment is not None:
         text = summary_text(summary_data(result.plan, result.deployment))
+        click.echo(visible(text, lines=True), color=color)
+    if contingency and result.plan is not None and result.deployment is not None:
+        from ttuplan.check.contingency import contingency_text
+
+        text = contingency_text(result.plan, result.deployment.contingency)
         click.echo(visible(text, lines=True), color=color)
     detail = ""
     if result.plan is not None:
@@ -163,7 +183,9 @@ def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) ->
     click.echo(summary_line(result.entry, result.diagnostics, style, detail), nl=False, color=color)
 
 
-def _report_machine(results: list[CheckResult], output: str, summary: bool) -> str:
+def _report_machine(
+    results: list[CheckResult], output: str, summary: bool, contingency: bool = False
+) -> str:
     from pathlib import Path
 
     from ttuplan.diagnostics.render.github import render_github
@@ -186,7 +208,13 @@ def _report_machine(results: list[CheckResult], output: str, summary: bool) -> s
         data = None
         if summary and result.plan is not None and result.deployment is not None:
             data = summary_data(result.plan, result.deployment)
-        reports.append(plan_report(result.entry, result.diagnostics, data))
+        report = plan_report(result.entry, result.diagnostics, data)
+        if contingency:
+            from ttuplan.check.contingency import contingency_data
+
+            found = result.deployment.contingency if result.deployment is not None else ()
+            report["contingency"] = contingency_data(found)
+        reports.append(report)
     return render_json(reports, __version__)
 
 
@@ -301,13 +329,48 @@ def _fail(message: str) -> NoReturn:
     help="Compare the plan at git revision REV with the working tree (give one PLAN).",
 )
 @click.option(
-    "--format", "output", type=click.Choice(DIFF_FORMATS), default="text", show_default=True
+    "--format",
+    "output",
+    type=click.Choice(DIFF_FORMATS),
+    default="text",
+    show_default=True,
+    help="text; json; markdown (a pull-request comment); github (annotations of the new "
+    "diagnostics, and a notice with the summary).",
 )
-def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
+@click.option(
+    "--split",
+    "split_into",
+    metavar="DIR",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="markdown: write the comment's parts as DIR/part-1.md, part-2.md, … (each under "
+    "GitHub's limit), removing older part-*.md there, instead of printing them.",
+)
+@click.option(
+    "--skip-unchanged",
+    is_flag=True,
+    help="markdown: no comment at all when nothing changed (default: a one-line comment).",
+)
+@click.option(
+    "--comment-limit",
+    type=click.IntRange(min=2_000),
+    default=65_536,
+    show_default=True,
+    help="markdown: the most characters in one comment part.",
+)
+def diff(
+    plans: tuple[str, ...],
+    revision: str | None,
+    output: str,
+    split_into: Path | None,
+    skip_unchanged: bool,
+    comment_limit: int,
+) -> None:
     """What a change does to the deployment: staffing per district, unit and phase, posts,
-    risk classes, districts changing hands, reserves, escalation edges.
+    risk classes, districts changing hands, reserves and their reach, escalation edges,
+    people on the rosters, and the diagnostics it brings or fixes.
 
-    Exit 0: no change; 1: changes; 2: an error (a plan that cannot be resolved, no such file).
+    Exit 0: no change; 1: changes, or the new plan has errors; 2: an error (a plan that
+    cannot be resolved, no such file).
     """
     import json
     import tempfile
@@ -315,6 +378,9 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
     from ttuplan.api import DiffResult, PlanNotFound, diff_plans, diff_revision
     from ttuplan.diff import diff_json, diff_text
     from ttuplan.revision import RevisionError
+
+    if split_into is not None and output != "markdown":
+        raise click.UsageError("--split goes with --format markdown")
 
     if len(plans) != (1 if revision else 2):
         raise click.UsageError("give OLD and NEW, or --git REV and one PLAN")
@@ -332,11 +398,65 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
         refused = compared.refused or compared.new
         _report_text(refused, False, 20, _use_color("auto", sys.stdout))
         _fail(f"{refused.entry} cannot be resolved; fix its errors to compare")
+    new = compared.new
     if output == "json":
-        click.echo(visible(json.dumps(diff_json(change), ensure_ascii=False, indent=2), lines=True))
+        data = diff_json(change)
+        data["errors"], data["warnings"] = new.errors, new.warnings
+        click.echo(visible(json.dumps(data, ensure_ascii=False, indent=2), lines=True))
+    elif output == "markdown":
+        from ttuplan.comment import render_comment
+
+        assert new.plan is not None
+        parts = render_comment(
+            change,
+            plan=plans[-1],
+            title=new.plan.info.label,
+            errors=new.errors,
+            warnings=new.warnings,
+            limit=comment_limit,
+            skip_unchanged=skip_unchanged,
+        )
+        if split_into is not None:
+            _write_parts(split_into, parts)
+        else:
+            click.echo(visible("\n".join(parts), lines=True), nl=False)
+    elif output == "github":
+        click.echo(visible(_diff_github(change, new.diagnostics), lines=True), nl=False)
     else:
-        click.echo(visible(diff_text(change), lines=True), nl=False)
-    sys.exit(EXIT_CLEAN if change.empty else EXIT_PROBLEMS)
+        text = diff_text(change)
+        if new.errors:
+            text += f"the new plan has {new.errors} error(s); `ttuplan check` lists them\n"
+        click.echo(visible(text, lines=True), nl=False)
+    sys.exit(EXIT_PROBLEMS if compared.failed() else EXIT_CLEAN)
+
+
+def _diff_github(change: Any, diagnostics: Any) -> str:
+    """Annotations of the diagnostics the change brings (errors first), then a notice."""
+    from ttuplan.diagnostics.render.github import annotation, escaped_data
+    from ttuplan.diagnostics.render.sarif import repository_root
+
+    root = repository_root(Path.cwd())
+    fresh = {(p.code, p.message) for p in change.problems_new}
+    chosen = [d for d in diagnostics if (d.code.id, d.message) in fresh]
+    chosen.sort(key=lambda d: not d.is_error)
+    lines = [annotation(d, root) for d in chosen[:20]]
+    lines.append(f"::notice title=ttuplan diff::{escaped_data(change.summary())}")
+    return "\n".join(lines) + "\n"
+
+
+def _write_parts(folder: Path, parts: list[str]) -> None:
+    """Each part into its file, written aside and renamed; older parts removed."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        for old in folder.glob("part-*.md"):
+            old.unlink()
+        for number, part in enumerate(parts, start=1):
+            target = folder / f"part-{number}.md"
+            staging = folder / f".part-{number}.md.tmp"
+            staging.write_text(part, encoding="utf-8")
+            staging.replace(target)
+    except OSError as error:
+        _fail(f"cannot write {error.filename or folder}: {error.strerror or error}")
 
 
 @main.command()

@@ -5,7 +5,7 @@ from __future__ import annotations
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2  # the same for every command
 
 REPORT_FORMATS = ("text", "json", "sarif", "github")  # `check --format`
-DIFF_FORMATS = ("text", "json")  # `diff --format`
+DIFF_FORMATS = ("text", "json", "markdown", "github")  # `diff --format`
 DOCUMENT_FORMATS = ("md", "html", "pdf", "csv", "xlsx", "json")  # `build --formats`
 LANGUAGES = ("id", "en")  # of documents: `language` in a plan, `build --lang`
 

@@ -214,10 +214,70 @@ class Roster:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Stranded:
+    """Sites of one risk class and kind left with no reserve within their class's time,
+    in one phase, when a loss takes the only reserves that reached them."""
+
+    phase: str
+    risk: str
+    kind: str
+    within: int  # minutes the class asks for
+    sites: tuple[str, ...]
+    nearest: float  # minutes to the nearest reserve left, the farthest of these sites (inf: none)
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Short:
+    """A district newly short of people of a force in a phase, after a loss."""
+
+    phase: str
+    district: str
+    force: str
+    people: int
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Loss:
+    """N-1 contingency: what breaks if one resource is committed elsewhere: a rayon's or
+    a pool's reserve (its people gone), or a unit (all of it). Nothing breaks when both
+    `stranded` and `short` are empty; `skipped` says why a loss could not change anything
+    (so it was not worked out)."""
+
+    resource: str
+    kind: str  # "rayon", "pool" or "unit"
+    label: str
+    people: int  # what is lost: the most a reserve holds, or a unit's strength
+    required: tuple[str, ...] = ()  # phases in which a `survive` statement names it
+    stranded: tuple[Stranded, ...] = ()
+    short: tuple[Short, ...] = ()  # districts whose shortfall grows
+    people_short: int = 0  # how many more people are missing in all (over every phase)
+    skipped: str = ""
+    span: Span = field(default=NOWHERE, compare=False, repr=False)
+
+    @property
+    def breaks(self) -> bool:
+        return bool(self.stranded or self.short)
+
+    @property
+    def must_survive(self) -> bool:
+        """Does it break the plan in a phase where the plan says it must hold?"""
+        return any(s.phase in self.required for s in self.stranded) or any(
+            s.phase in self.required for s in self.short
+        )
+
+    def weight(self) -> tuple[int, int]:
+        """How bad: sites left without a reserve (each once), then people missing in all;
+        worst first sorts by this, largest first."""
+        return len({site for s in self.stranded for site in s.sites}), self.people_short
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class Deployment:
     phases: tuple[PhaseDeployment, ...] = ()
     escalation: Escalation = Escalation()
     roster: Roster | None = None  # named people, when the plan has a personnel table
+    # N-1 contingency, worst first: the losses asked about (`check.contingency`)
+    contingency: tuple[Loss, ...] = ()
 
     def phase(self, name: str) -> PhaseDeployment | None:
         return next((p for p in self.phases if p.phase == name), None)

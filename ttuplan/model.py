@@ -25,6 +25,17 @@ class Located:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Survive(Located):
+    """`survive loss of ...`: losses the plan must hold without, each in turn (N-1).
+    `names`: units, rayons and pools by name; `kinds`: "rayon", "pool", "unit" for every
+    one of that kind; `during`: only in those phases (none: in every phase)."""
+
+    names: tuple[str, ...] = ()
+    kinds: tuple[str, ...] = ()
+    during: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class PlanInfo(Located):
     name: str
     label: str
@@ -43,6 +54,7 @@ class PlanInfo(Located):
     escalation_limit: int = DEFAULT_ESCALATION_LIMIT
     rest_minutes: int = DEFAULT_REST_MINUTES
     duty_limit_minutes: int = DEFAULT_DUTY_LIMIT_MINUTES
+    survive: tuple[Survive, ...] = ()  # losses the plan must survive (N-1 contingency)
     rest_span: Span | None = field(default=None, compare=False, repr=False)
     duty_limit_span: Span | None = field(default=None, compare=False, repr=False)
 

@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.check import coverage, escalation, reach, roster, timeline
+from ttuplan.check import contingency, coverage, escalation, reach, roster, timeline
 from ttuplan.check.allocate import Allocation, allocate
 from ttuplan.diagnostics.model import Diagnostic
 
@@ -36,6 +36,7 @@ RULES: tuple[Rule, ...] = (
     timeline.overcommitted,
     coverage.no_rules,
     reach.out_of_reach,
+    contingency.losses,
     # escalation
     escalation.loops,
     escalation.dead_ends,
@@ -47,14 +48,19 @@ RULES: tuple[Rule, ...] = (
 ROSTER_ROUNDS = 4  # at most this many allocations when people turn out to be resting
 
 
-def check(plan: m.Plan) -> tuple[Allocation, list[Diagnostic]]:
+def check(
+    plan: m.Plan, contingency_scope: str = contingency.REQUIRED
+) -> tuple[Allocation, list[Diagnostic]]:
     """The plan's allocation and every problem the rules find in it.
 
     With a personnel table, the people are placed after the allocation; a unit whose
     table lists all its strength but whose people cannot all take their places, because
     they rest after an earlier duty or are on another at the time, gives fewer people in
     that phase, and the allocation is made again, so that another unit takes those
-    places if one can (at most ROSTER_ROUNDS times)."""
+    places if one can (at most ROSTER_ROUNDS times).
+
+    `contingency_scope`: which losses the N-1 analysis works out (always those the plan
+    says it must survive; `reserves`: every reserve group too; `all`: every unit too)."""
     resting: dict[tuple[str, str], int] = {}
     for _ in range(ROSTER_ROUNDS):
         allocation = allocate(plan, resting)
@@ -73,5 +79,13 @@ def check(plan: m.Plan) -> tuple[Allocation, list[Diagnostic]]:
             break
         for key, people in more.items():
             resting[key] = resting.get(key, 0) + people
+    if plan.info.survive or contingency_scope != contingency.REQUIRED:
+        progress.stage("contingency (N-1)", 0.89)
+        losses = contingency.analyse(plan, allocation, contingency_scope)
+        allocation = replace(
+            allocation,
+            deployment=replace(allocation.deployment, contingency=losses),
+            contingency_scope=contingency_scope,
+        )
     progress.stage("checking the rules", 0.9)
     return allocation, [problem for rule in RULES for problem in rule(plan, allocation)]

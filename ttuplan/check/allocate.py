@@ -156,6 +156,7 @@ class Allocation:
     overcommits: tuple[Overcommit, ...] = ()
     cuts: tuple[Cut, ...] = ()
     roster_gaps: tuple[object, ...] = ()  # check.roster.Gap: places no listed person can take
+    contingency_scope: str = "required"  # which losses were worked out (check.contingency)
 
 
 @dataclass
@@ -1007,3 +1008,171 @@ def _class_lines(plan: m.Plan, state: _Phase) -> tuple[ClassLine, ...]:
                 )
             )
     return tuple(lines)
+
+
+class Replanner:
+    """Parts of an allocation solved again, as if some units had other strengths: for the
+    N-1 contingency analysis (`check.contingency`), which asks what breaks when one unit
+    is committed elsewhere. The solver is built once from the allocation; each question
+    re-solves only what the change can reach: one phase's reserves, the components of one
+    force's flow that the changed units are in (a phase alone), or one group of phases
+    that overlap (solved again whole, with HiGHS)."""
+
+    def __init__(self, plan: m.Plan, allocation: Allocation) -> None:
+        self.plan = plan
+        self.intervals = allocation.intervals
+        self.deployments = {d.phase: d for d in allocation.deployment.phases}
+        # people the roster found resting, kept out of posts as the allocation kept them
+        self.resting: dict[tuple[str, str], int] = {
+            (load.unit, d.phase): load.resting
+            for d in allocation.deployment.phases
+            for load in d.loads
+            if load.resting
+        }
+        self.solver = _Solver(plan, allocation.intervals, {}, self.resting)
+        lasting = [p for p in plan.phases if runs(p)]
+        self.groups: dict[str, tuple[m.Phase, ...]] = {
+            phase.name: group for group in overlapping_groups(lasting) for phase in group
+        }
+        self._cells: dict[tuple[str, str], dict[Cell, int]] = {}
+        self._had: dict[tuple[str, str, str], dict[str, int]] = {}
+        self._cells_of: dict[tuple[str, str], dict[str, list[Cell]]] = {}
+        self._given: dict[tuple[str, str, str], dict[str, dict[str, int]]] = {}
+        self._posted_in: dict[str, dict[str, int]] = {}
+
+    def holds(self, plan: m.Plan, phase: m.Phase) -> list[Hold]:
+        """The reserves a variant of the plan holds in the phase."""
+        return _hold_reserves(plan, phase)[0]
+
+    def demand(self, phase: str, force: str) -> dict[Cell, int]:
+        """What the phase's posts need of the force, per (district, rank), in all."""
+        key = (phase, force)
+        if key not in self._cells:
+            cells: dict[Cell, int] = defaultdict(int)
+            for post in self.deployments[phase].posts:
+                people = post.people_of(force)
+                if people:
+                    cells[(post.district, post.rank)] += people
+            self._cells[key] = dict(cells)
+        return self._cells[key]
+
+    def _by_district(self, phase: str, force: str) -> dict[str, list[Cell]]:
+        """The phase's cells needing the force, per district (found once)."""
+        key = (phase, force)
+        if key not in self._cells_of:
+            found: dict[str, list[Cell]] = defaultdict(list)
+            for cell in self.demand(phase, force):
+                found[cell[0]].append(cell)
+            self._cells_of[key] = dict(found)
+        return self._cells_of[key]
+
+    def reroutes(self, phase: str, force: str, left: Mapping[str, int], lacking: set[str]) -> bool:
+        """Can the people the `lacking` units no longer have be given, district by
+        district, by other units with people to spare (the allocation's residual graph,
+        its direct paths: source -> spare unit -> the district)? If so the phase loses
+        no one, and nothing needs solving again; if not, it may still (by longer paths):
+        `given` says."""
+        gives = self._gives(phase, force)
+        posted = self._posted(phase)
+        covering = self.solver.covering.get(force, {})
+        spare: dict[str, int] = {}
+        for unit in sorted(lacking, key=self.solver.order.__getitem__):
+            deficit = posted.get(unit, 0) - left.get(unit, 0)
+            for district, people in gives.get(unit, {}).items():
+                move = min(people, deficit)
+                for other in covering.get(district, ()):
+                    if not move:
+                        break
+                    if other in lacking:
+                        continue
+                    if other not in spare:
+                        spare[other] = left.get(other, 0) - posted.get(other, 0)
+                    take = min(spare[other], move)
+                    if take > 0:
+                        spare[other] -= take
+                        move -= take
+                        deficit -= take
+                if not deficit:
+                    break
+            if deficit > 0:
+                return False
+        return True
+
+    def _gives(self, phase: str, force: str) -> dict[str, dict[str, int]]:
+        """unit -> district -> people of the force it gives there in the phase."""
+        key = ("gives", phase, force)
+        if key not in self._given:
+            deployment = self.deployments[phase]
+            district = {post.id: post.district for post in deployment.posts}
+            found: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+            for a in deployment.assignments:
+                if a.force == force:
+                    found[a.unit][district[a.post]] += a.people
+            self._given[key] = {u: dict(d) for u, d in found.items()}
+        return self._given[key]
+
+    def _posted(self, phase: str) -> dict[str, int]:
+        if phase not in self._posted_in:
+            found: dict[str, int] = defaultdict(int)
+            for a in self.deployments[phase].assignments:
+                found[a.unit] += a.people
+            self._posted_in[phase] = dict(found)
+        return self._posted_in[phase]
+
+    def had(self, phase: str, force: str) -> dict[str, int]:
+        """People of the force each district of the phase got in the allocation."""
+        key = ("had", phase, force)
+        if key not in self._had:
+            deployment = self.deployments[phase]
+            district = {post.id: post.district for post in deployment.posts}
+            found: dict[str, int] = defaultdict(int)
+            for a in deployment.assignments:
+                if a.force == force:
+                    found[district[a.post]] += a.people
+            self._had[key] = dict(found)
+        return self._had[key]
+
+    def given(
+        self, phase: str, force: str, left: Mapping[str, int], changed: set[str]
+    ) -> dict[str, int]:
+        """People of the force each district gets in a phase alone when units have `left`
+        people: the components the `changed` units are in, solved again (the districts
+        of other components are not in the answer)."""
+        demand = self.demand(phase, force)
+        if not demand:
+            return {}
+        cells = self._by_district(phase, force)
+        wanted = cells.keys()
+        covering = self.solver.covering.get(force, {})
+        staff = self.solver.staff
+        districts: set[str] = set()
+        units: set[str] = set()
+        queue = [d for u in changed for d in staff.get(u, ()) if d in wanted]
+        while queue:
+            district = queue.pop()
+            if district in districts:
+                continue
+            districts.add(district)
+            for unit in covering.get(district, ()):
+                if unit not in units and left.get(unit, 0) > 0:
+                    units.add(unit)
+                    queue.extend(d for d in staff[unit] if d in wanted and d not in districts)
+        part = {cell: demand[cell] for district in districts for cell in cells[district]}
+        inflow = self.solver._flow(force, part, {unit: left[unit] for unit in units})
+        given = dict.fromkeys(districts, 0)
+        for (district, _), entries in inflow.items():
+            given[district] += sum(people for _, people in entries)
+        return given
+
+    def coupled(
+        self, plan: m.Plan, group: tuple[m.Phase, ...], holds: dict[str, list[Hold]]
+    ) -> dict[str, tuple[Shortfall, ...]]:
+        """The shortfalls of a group of phases that overlap, allocated again whole for a
+        variant of the plan holding `holds`."""
+        state = {
+            phase.name: _Phase(phase, list(self.deployments[phase.name].posts), holds[phase.name])
+            for phase in group
+        }
+        solver = _Solver(plan, self.intervals, state, self.resting)
+        solver.coupled_group(group)
+        return {name: tuple(phase.shortfalls) for name, phase in state.items()}

@@ -34,13 +34,14 @@ class Reserve:
     lat: float | None
     lon: float | None
     span: Span
+    owner: str = ""  # the rayon or `role reserve` unit it is
 
 
 def reserves_in(plan: m.Plan, phase: m.Phase, deployment: PhaseDeployment) -> list[Reserve]:
     """Rayon posts holding people in the phase, and bases of available `role reserve` units."""
     holding = {hold.holder for hold in deployment.holds if hold.people}
     found = [
-        Reserve(f"{r.label} ({r.post.label})", r.post.lat, r.post.lon, r.post.span)
+        Reserve(f"{r.label} ({r.post.label})", r.post.lat, r.post.lon, r.post.span, r.name)
         for r in plan.rayons
         if r.name in holding and r.post is not None
     ]
@@ -54,6 +55,7 @@ def reserves_in(plan: m.Plan, phase: m.Phase, deployment: PhaseDeployment) -> li
                     base.lat if base else None,
                     base.lon if base else None,
                     unit.span,
+                    unit.name,
                 )
             )
     return found
@@ -72,8 +74,24 @@ class _Grid:
         # times, mostly from the same cells).
         self.near: dict[tuple[int, int, int], list[Reserve]] = {}
 
+    def within(self, lat: float, lon: float, within_km: float) -> list[Reserve]:
+        """Every reserve within `within_km` of the point (great circle)."""
+        found = []
+        for reserve in self._near(lat, lon, within_km):
+            best = _closest(lat, lon, (reserve,))
+            if best is not None and best[0] <= within_km:
+                found.append(reserve)
+        return found
+
     def nearest(self, lat: float, lon: float, within_km: float) -> tuple[float, Reserve] | None:
         """The nearest reserve; cells near the site first, every reserve if none is in range."""
+        best = _closest(lat, lon, self._near(lat, lon, within_km))
+        if best is None or best[0] > within_km:
+            best = _closest(lat, lon, self.all)
+        return best
+
+    def _near(self, lat: float, lon: float, within_km: float) -> list[Reserve]:
+        """The reserves in the cells that a circle of `within_km` around the point touches."""
         reach = (
             math.ceil(within_km / (111.0 * CELL_DEGREES * max(math.cos(math.radians(lat)), 0.2)))
             + 1
@@ -97,10 +115,7 @@ class _Grid:
                     for r in self.cells.get((row + dr, col + dc), ())
                 ]
             self.near[(row, col, reach)] = near
-        best = _closest(lat, lon, near)
-        if best is None or best[0] > within_km:
-            best = _closest(lat, lon, self.all)
-        return best
+        return near
 
 
 def _cell(lat: float, lon: float) -> tuple[int, int]:
@@ -254,3 +269,41 @@ def _unverifiable(
         ),
         help=fix,
     )
+
+
+def nearest_minutes(
+    plan: m.Plan, phases: Sequence[PhaseDeployment]
+) -> dict[tuple[str, str], float]:
+    """(phase, site) -> minutes to the nearest reserve with coordinates, for every guarded
+    site whose class asks for a reserve `within` a time; `math.inf` where no reserve stands
+    at all. Sites that cannot be measured (no coordinates, or no located reserve) are left
+    out. What `diff` compares as "reserve reach"."""
+    risks = {r.name: r.reserve_within for r in plan.risks if r.reserve_within is not None}
+    found: dict[tuple[str, str], float] = {}
+    if not risks:
+        return found
+    by_name = {p.name: p for p in plan.phases}
+    sites = {s.id: s for s in plan.sites if s.risk in risks}
+    grids: dict[tuple[Reserve, ...], _Grid] = {}
+    for deployment in phases:
+        posts = (p.sites for p in deployment.posts if p.risk in risks or p.risk is None)
+        guarded = sorted({site for site in chain.from_iterable(posts) if site in sites})
+        if not guarded:
+            continue
+        reserves = reserves_in(plan, by_name[deployment.phase], deployment)
+        grid = grids.setdefault(tuple(reserves), _Grid(reserves))
+        for site_id in guarded:
+            site = sites[site_id]
+            if not reserves:
+                found[(deployment.phase, site_id)] = math.inf
+            elif site.lat is not None and site.lon is not None and grid.all:
+                within = risks[site.risk] or 0
+                km = within / 60 * plan.info.speed_kmh / plan.info.detour
+                nearest = grid.nearest(site.lat, site.lon, km)
+                assert nearest is not None
+                found[(deployment.phase, site_id)] = _minutes(plan, nearest[0])
+    return found
+
+
+def _minutes(plan: m.Plan, km: float) -> float:
+    return km * plan.info.detour / plan.info.speed_kmh * 60

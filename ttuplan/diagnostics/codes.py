@@ -607,6 +607,51 @@ NO_STAFFING_RULE = _code(
     `polri 1 per tps` to the risk class, or guard those sites `with N force`.
     """,
 )
+LOSS_NOT_SURVIVED = _code(
+    "TP410",
+    "loss-not-survived",
+    Family.COVERAGE,
+    E,
+    "the plan breaks without a reserve or unit it says it must survive losing",
+    """
+    The plan says `survive loss of ...` (for example `survive loss of any rayon`): it
+    must still hold if any one of those is committed elsewhere. This one is not survived:
+    without it, sites of a class that asks for a reserve `within` a time have none left
+    in reach (the lost reserve was the only one), or a district is short of people that
+    the plan staffs today.
+
+    Each loss is taken in turn, never two at once (N-1). A rayon's reserve committed
+    elsewhere leaves its post empty; a unit committed elsewhere takes its posts, the
+    reserves it gave (each reserve then takes from its next unit) and, for a `role
+    reserve` unit, its base as a reserve. The message says, per phase, how many sites are
+    stranded and how far the nearest reserve then is, and which districts go short.
+
+    Put another rayon post or a `role reserve` unit within reach of those sites, draw the
+    reserve from more than one unit, give the units that may staff the districts more
+    people, or let a unit with people to spare cover them. `ttuplan check --contingency`
+    lists every loss that breaks the plan, worst first.
+    """,
+    cap=100,
+)
+CONTINGENCY_LOSS = _code(
+    "TP411",
+    "contingency-loss",
+    Family.COVERAGE,
+    W,
+    "the plan breaks if this reserve or unit is committed elsewhere",
+    """
+    Reported by `ttuplan check --contingency`, which asks for every rayon, pool and unit
+    in turn: if it is committed elsewhere, what breaks? This loss leaves sites without a
+    reserve within their class's time, or a district short of people (the message says
+    which, per phase). A warning, as the plan does not say it must survive this loss; a
+    `survive loss of NAME` (or `any rayon`, `any pool`, `any unit`) in the plan block
+    makes it an error (TP410) in every `check`.
+
+    Losses that cannot change anything are not worked out: a pool (it stands at no post
+    and its people are on no post), a unit on no post and in no reserve.
+    """,
+    cap=100,
+)
 
 # ── escalation ─────────────────────────────────────────────────────────────────
 ESCALATION_CYCLE = _code(
@@ -786,7 +831,6 @@ ROSTER_INCOMPLETE = _code(
     never reported.
     """,
 )
-
 ALL_CODES: tuple[Code, ...] = tuple(
     value for value in dict(globals()).values() if isinstance(value, Code)
 )

@@ -146,6 +146,8 @@ def _words(statement: n.Statement | n.FileReference) -> list[_Part]:
             return _plain("escalation", "limit", hops.text)
         case n.DurationStatement(keyword=keyword, duration=duration):
             return _plain(*keyword.split(), duration.text)
+        case n.Survive(losses=losses, during=during):
+            return _plain("survive", "loss", "of") + _names(losses) + _during(during)
         case n.At(at=at):
             return _plain(*_at(at))
         case n.Ratio(force=force, amount=amount, per=per, kind=kind):

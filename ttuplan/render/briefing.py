@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import math
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -116,6 +117,15 @@ class DistrictAnnex:
 
 
 @dataclass(frozen=True, slots=True)
+class ContingencyRow:
+    """One reserve of the table "if a reserve is committed": what breaks without it."""
+
+    reserve: str
+    people: str
+    effect: str
+
+
+@dataclass(frozen=True, slots=True)
 class Briefing:
     title: str
     authority: str
@@ -141,6 +151,7 @@ class Briefing:
     contacts: tuple[Contact, ...]
     warnings: tuple[str, ...]
     annex: tuple[DistrictAnnex, ...] = field(default=())
+    contingency: tuple[ContingencyRow, ...] = field(default=())  # worst first
 
 
 def briefing_view(
@@ -182,7 +193,56 @@ def briefing_view(
             if d.severity is Severity.WARNING
         ),
         annex=_annex(labels, pairs),
+        contingency=_contingency(plan, deployment, words),
     )
+
+
+def _contingency(plan: m.Plan, deployment: Deployment, words: Words) -> tuple[ContingencyRow, ...]:
+    """Each rayon, pool and `role reserve` unit, worst first, with what breaks if it is
+    committed elsewhere (check.contingency)."""
+    reserves = {u.name for u in plan.units if u.role == "reserve"}
+    phases = {p.name: p.label for p in plan.phases}
+    risks = {r.name: r.label for r in plan.risks}
+    kinds = {k.name: k.label for k in plan.kinds}
+    districts = {d.name: d.label for d in plan.districts}
+    forces = {f.name: f.label for f in plan.forces}
+    rows = []
+    for loss in deployment.contingency:
+        if loss.kind == "unit" and loss.resource not in reserves:
+            continue
+        effects = []
+        for s in loss.stranded:
+            key = (
+                "contingency_stranded_none" if s.nearest == float("inf") else "contingency_stranded"
+            )
+            nearest = math.ceil(s.nearest * 10 - 1e-9) / 10 if s.nearest != float("inf") else 0
+            effects.append(
+                words(key).format(
+                    count=words.number(len(s.sites)),
+                    kind=kinds.get(s.kind, s.kind),
+                    risk=risks.get(s.risk, s.risk),
+                    within=words.number(s.within),
+                    phase=phases.get(s.phase, s.phase),
+                    nearest=words.number(Fraction(str(nearest))),
+                )
+            )
+        for short in loss.short:
+            effects.append(
+                words("contingency_short").format(
+                    district=districts.get(short.district, short.district),
+                    people=words.number(short.people),
+                    force=forces.get(short.force, short.force),
+                    phase=phases.get(short.phase, short.phase),
+                )
+            )
+        if not effects:
+            effects.append(words("contingency_skipped" if loss.skipped else "contingency_none"))
+        rows.append(
+            ContingencyRow(
+                reserve=loss.label, people=words.number(loss.people), effect="; ".join(effects)
+            )
+        )
+    return tuple(rows)
 
 
 def _risk_phase(deployment: Deployment) -> PhaseDeployment | None:

@@ -148,10 +148,31 @@ class Assembler:
             escalation_limit=int(_value(limit.hops if limit else None, m.DEFAULT_ESCALATION_LIMIT)),
             rest_minutes=_minutes(rest, m.DEFAULT_REST_MINUTES),
             duty_limit_minutes=_minutes(duty, m.DEFAULT_DUTY_LIMIT_MINUTES),
+            survive=self.survive(body),
             rest_span=rest.span if rest else None,
             duty_limit_span=duty.span if duty else None,
             span=block.span,
         )
+
+    def survive(self, body: Body) -> tuple[m.Survive, ...]:
+        """`survive loss of ...`: names of units, rayons and pools; `any KIND`."""
+        found = []
+        for statement in body.all("survive", n.Survive):
+            names = self.refs(
+                tuple(x for x in statement.losses if not x.value.startswith("any ")),
+                ("unit", "rayon", "pool"),  # in this order: the message is the same every run
+                "`survive loss of`",
+            )
+            kinds = tuple(
+                dict.fromkeys(
+                    x.value.removeprefix("any ")
+                    for x in statement.losses
+                    if x.value.startswith("any ")
+                )
+            )
+            during = self.refs(statement.during, ("phase",), "`during`")
+            found.append(m.Survive(names=names, kinds=kinds, during=during, span=statement.span))
+        return tuple(found)
 
     def _timezone_known(self, name: str) -> bool:
         try:  # one file read; listing every zone took 40 ms

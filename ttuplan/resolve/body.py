@@ -11,7 +11,9 @@ from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
 
 # Statements that may appear many times in one block.
-_REPEATABLE = frozenset({"escalates", "reserve", "guard", "shift", "ratio", "situation", "mission"})
+_REPEATABLE = frozenset(
+    {"escalates", "reserve", "guard", "shift", "ratio", "situation", "mission", "survive"}
+)
 
 S = TypeVar("S")
 
@@ -26,6 +28,7 @@ def keyword_of(statement: n.Statement) -> str:
         n.TravelSpeed: "travel speed",
         n.TravelDetour: "travel detour",
         n.EscalationLimit: "escalation limit",
+        n.Survive: "survive",
         n.At: "at",
         n.Ratio: "ratio",
         n.ReserveWithin: "reserve within",

@@ -200,6 +200,17 @@ class _Builder:
     def duty_limit(self, meta: Meta, children: Children) -> n.DurationStatement:
         return self._duration_statement("duty limit", children[2], meta)
 
+    def survive(self, meta: Meta, children: Children) -> n.Survive:
+        # SURVIVE LOSS OF loss (COMMA loss)* during?
+        losses = tuple(c for c in children[3:] if isinstance(c, n.Name))
+        during = children[-1] if isinstance(children[-1], tuple) else ()
+        return n.Survive(losses=losses, during=during, span=self._span(meta))
+
+    def loss(self, meta: Meta, children: Children) -> n.Name:
+        if len(children) == 1:
+            return self._name(children[0])
+        return n.Name(value=f"any {children[1]}", span=self._span(meta))
+
     def _duration_statement(self, keyword: str, token: Token, meta: Meta) -> n.DurationStatement:
         span = self._token_span(token)
         minutes = v.parse_duration(str(token), span, self.problems)

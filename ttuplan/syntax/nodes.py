@@ -117,6 +117,16 @@ class DurationStatement(Node):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class Survive(Node):
+    """`survive loss of any rayon, brimob during pemungutan`: losses the plan must hold
+    without, each in turn. A loss is a name, or `any rayon` / `any pool` / `any unit`
+    (kept as that text: a name never holds a space)."""
+
+    losses: tuple[Name, ...]
+    during: tuple[Name, ...]
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class At(Node):
     at: Coordinates
 
@@ -219,6 +229,7 @@ Statement = (
     | TravelDetour
     | EscalationLimit
     | DurationStatement
+    | Survive
     | At
     | Ratio
     | ReserveWithin

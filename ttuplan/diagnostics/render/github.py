@@ -20,6 +20,11 @@ def _data(text: str) -> str:
     return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
 
 
+def escaped_data(text: str) -> str:
+    """Text as the message of a workflow command (after `::`)."""
+    return _data(text)
+
+
 def _property(text: str) -> str:
     return _data(text).replace(":", "%3A").replace(",", "%2C")
 
