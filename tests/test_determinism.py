@@ -77,3 +77,44 @@ def test_documents_are_byte_identical_under_any_hash_seed(
     assert first.keys() == second.keys() and first
     for name, data in first.items():
         assert data == second[name], f"{name} differs between hash seeds"
+
+
+def test_every_diagnostic_fixture_reads_the_same_under_any_hash_seed() -> None:
+    """Every message of every code (one fixture each), in one `check` of the folder per
+    seed: a message that lists names from a set would come out in another order."""
+    folder = REPO / "tests" / "fixtures" / "diagnostics"
+    first, second = (
+        subprocess.run(
+            [sys.executable, "-m", "ttuplan", "check", "--color", "never", str(folder)],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=False,
+        )
+        for seed in SEEDS
+    )
+    assert first.returncode == second.returncode == 1
+    assert b"error[TP201]" in first.stdout
+    assert first.stdout == second.stdout
+
+
+def test_a_name_of_several_kinds_is_asked_for_in_the_same_words_under_any_hash_seed(
+    tmp_path: Path,
+) -> None:
+    """`escalates to` may name a unit, a rayon or a pool: the message lists them so."""
+    (tmp_path / "plan.ttup").write_text(
+        'plan t "T" {\n  authority "K"\n}\nforce polri "Polri"\n'
+        'unit u "U" {\n  force polri\n  escalates to nowhere\n}\n',
+        encoding="utf-8",
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-m", "ttuplan", "check", "--color", "never", "plan.ttup"],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            check=False,
+            cwd=tmp_path,
+        ).stdout
+        for seed in ("1", "2", "3", "4")
+    }
+    [output] = outputs
+    assert b"a unit, a rayon or a pool" in output

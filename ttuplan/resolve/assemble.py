@@ -83,7 +83,7 @@ class Assembler:
     def escalations(self, body: Body, owner: str) -> tuple[m.Escalation, ...]:
         found = []
         for statement in body.all("escalates", n.Escalates):
-            target = self.ref(statement.target, tuple(COMMANDS), f"`escalates to` of {owner}")
+            target = self.ref(statement.target, COMMANDS, f"`escalates to` of {owner}")
             during = self.refs(statement.during, ("phase",), "`during`")
             if target is not None:
                 found.append(m.Escalation(target=target, during=during, span=statement.span))
@@ -160,7 +160,7 @@ class Assembler:
         for statement in body.all("survive", n.Survive):
             names = self.refs(
                 tuple(x for x in statement.losses if not x.value.startswith("any ")),
-                ("unit", "rayon", "pool"),  # in this order: the message is the same every run
+                COMMANDS,
                 "`survive loss of`",
             )
             kinds = tuple(

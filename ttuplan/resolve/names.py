@@ -28,7 +28,7 @@ WORDS = {
     "pool": "a pool",
     "phase": "a phase",
 }
-COMMANDS = frozenset({"unit", "rayon", "pool"})
+COMMANDS = ("unit", "rayon", "pool")  # in this order: messages list them the same every run
 # Kinds of definitions that warn when nothing uses them.
 MUST_BE_USED = ("force", "kind", "risk", "district")
 
