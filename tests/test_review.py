@@ -275,3 +275,39 @@ def test_a_table_past_a_thousand_rows_is_cut_and_counted() -> None:
     assert "| ~ | district `d0999` | polri on posts | 1 | 2 | +1 |" in comment
     assert "d1000" not in comment
     assert "| … | and 205 more rows (see `--format json`) |" in comment
+
+
+def test_diff_gives_people_on_posts_in_all_and_on_duty_at_once() -> None:
+    """6 TPS (2 posts of 3, 1 Polri each) in a phase of 24 hours. Adding shifts pagi and
+    malam doubles the people on posts in all (2 -> 4) and leaves 2 on duty at once; a unit
+    of 3 then staffs one post in both shifts and the other in one only: 3 in all, 1 on duty
+    at once in the weakest shift."""
+    import dataclasses
+    import datetime as dt
+
+    from tests.plans import VOTING, deploy, plan, tps, unit
+    from ttuplan import model as m
+    from ttuplan.diff import diff_deployments, diff_json, diff_text
+
+    shifts = (
+        m.Shift(name="pagi", start=dt.time(6), end=dt.time(18)),
+        m.Shift(name="malam", start=dt.time(18), end=dt.time(6)),
+    )
+    before = plan(sites=tps(6), units=[unit("u", 10, ["d1"])])
+    after = dataclasses.replace(before, phases=(dataclasses.replace(VOTING, shifts=shifts),))
+    short = dataclasses.replace(after, units=(unit("u", 3, ["d1"]),))
+    deployments = [deploy(p)[0] for p in (before, after, short)]
+
+    change = diff_deployments(before, deployments[0], after, deployments[1])
+    assert change.staffing == {("p", "d1", "polri"): (2, 4)}
+    assert change.on_duty == {}  # 2 on duty at once before (one shift) and after
+    change = diff_deployments(after, deployments[1], short, deployments[2])
+    assert change.staffing == {("p", "d1", "polri"): (4, 3)}
+    assert change.on_duty == {("p", "d1", "polri"): (2, 1)}
+    assert (
+        "d1                       polri         4 -> 3      (-1), on duty at once 2 -> 1 (-1)"
+        in (diff_text(change))
+    )
+    assert diff_json(change)["on_duty"] == [
+        {"phase": "p", "district": "d1", "force": "polri", "before": 2, "after": 1}
+    ]

@@ -176,6 +176,10 @@ def _tables(change: PlanDiff) -> list[Table]:
         phase(p).rows.append(
             _count_row(f"district {name(district)}", f"{text(force)} on posts", b, a)
         )
+    for (p, district, force), (b, a) in change.on_duty.items():
+        phase(p).rows.append(
+            _count_row(f"district {name(district)}", f"{text(force)} on duty at once", b, a)
+        )
     for (p, holder, unit), (b, a) in change.reserves.items():
         phase(p).rows.append(_count_row(f"reserve {name(holder)}", f"from {name(unit)}", b, a))
     for (p, unit), (b, a) in change.units.items():

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 from ttuplan import model as m
+from ttuplan.crews import crews, staff_of
 from ttuplan.deployment import Deployment, Member
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.domain import commands, edges_in
@@ -53,8 +54,10 @@ class Problem(NamedTuple):
 
 @dataclass
 class PlanDiff:
-    # (phase, district, force) -> people on posts before and after
+    # (phase, district, force) -> people on posts before and after, in all
     staffing: dict[tuple[str, str, str], Count] = field(default_factory=dict)
+    # the same in phases with shifts (before or after): the fewest on duty at once
+    on_duty: dict[tuple[str, str, str], Count] = field(default_factory=dict)
     units: dict[tuple[str, str], Count] = field(default_factory=dict)  # phase, unit: committed
     posts_added: list[tuple[str, str]] = field(default_factory=list)  # phase, post id
     posts_removed: list[tuple[str, str]] = field(default_factory=list)
@@ -198,6 +201,10 @@ def diff_deployments(
 ) -> PlanDiff:
     result = PlanDiff()
     _compare_counts(_staffing(old_deployment), _staffing(new_deployment), result.staffing)
+    shifted = _shifted(old_deployment) | _shifted(new_deployment)
+    _compare_counts(
+        _on_duty(old_deployment, shifted), _on_duty(new_deployment, shifted), result.on_duty
+    )
     _compare_counts(_committed(old_deployment), _committed(new_deployment), result.units)
     _compare_counts(_held(old_deployment), _held(new_deployment), result.reserves)
     before_posts, after_posts = _posts(old_deployment), _posts(new_deployment)
@@ -447,6 +454,30 @@ def _staffing(deployment: Deployment) -> dict[tuple[str, str, str], int]:
     return counts
 
 
+def _shifted(deployment: Deployment) -> set[str]:
+    """The phases with a post staffed in more than one shift."""
+    return {p.phase for p in deployment.phases if any(post.shifts > 1 for post in p.posts)}
+
+
+def _on_duty(deployment: Deployment, phases: set[str]) -> dict[tuple[str, str, str], int]:
+    """In those phases: per district and force, the people on duty at once in each post's
+    weakest shift (its crews as the rosters make them; a post without shifts, all its
+    people), summed over the posts."""
+    counts: dict[tuple[str, str, str], int] = defaultdict(int)
+    for phase in deployment.phases:
+        if phase.phase not in phases:
+            continue
+        by_post = staff_of(phase)
+        for post in phase.posts:
+            teams = crews(post.need, by_post.get(post.id, []), post.shifts)
+            forces = {force for force, _ in post.need}
+            for force in sorted(forces):
+                units = {unit for f, unit, _ in by_post.get(post.id, []) if f == force}
+                fewest = min(sum(crew[unit] for unit in units) for crew in teams)
+                counts[(phase.phase, post.district, force)] += fewest
+    return counts
+
+
 def _committed(deployment: Deployment) -> dict[tuple[str, str], int]:
     return {
         (phase.phase, load.unit): load.held + load.posted
@@ -496,13 +527,7 @@ def diff_text(d: PlanDiff, limit: int = 40) -> str:
             if len(rows) > limit:
                 lines.append(f"  ... and {len(rows) - limit} more")
 
-    section(
-        "people on posts (phase, district, force)",
-        [
-            f"{phase:<14} {district:<24} {force:<8} {b:>6} -> {a:<6} ({a - b:+d})"
-            for (phase, district, force), (b, a) in d.staffing.items()
-        ],
-    )
+    section("people on posts (phase, district, force: in all, and per shift)", _staffing_rows(d))
     section(
         "people committed by unit (reserves and posts)",
         [
@@ -578,6 +603,23 @@ def diff_text(d: PlanDiff, limit: int = 40) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _staffing_rows(d: PlanDiff) -> list[str]:
+    rows = []
+    for key in sorted(d.staffing.keys() | d.on_duty.keys()):
+        phase, district, force = key
+        row = f"{phase:<14} {district:<24} {force:<8} "
+        if key in d.staffing:
+            b, a = d.staffing[key]
+            row += f"{b:>6} -> {a:<6} ({a - b:+d})"
+        else:
+            row += "in all unchanged"
+        if key in d.on_duty:
+            b, a = d.on_duty[key]
+            row += f", on duty at once {b} -> {a} ({a - b:+d})"
+        rows.append(row)
+    return rows
+
+
 def _named_note(d: PlanDiff) -> str:
     assert d.personnel is not None
     before, after = d.personnel
@@ -601,6 +643,10 @@ def diff_json(d: PlanDiff) -> dict[str, Any]:
         "staffing": [
             {"phase": p, "district": di, "force": f, "before": b, "after": a}
             for (p, di, f), (b, a) in d.staffing.items()
+        ],
+        "on_duty": [
+            {"phase": p, "district": di, "force": f, "before": b, "after": a}
+            for (p, di, f), (b, a) in d.on_duty.items()
         ],
         "units": [
             {"phase": p, "unit": u, "before": b, "after": a} for (p, u), (b, a) in d.units.items()
