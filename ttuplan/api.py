@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ttuplan.check.allocate import Allocation
     from ttuplan.diff import PlanDiff
     from ttuplan.render import BuildOptions
+    from ttuplan.resolve.files import Reader
+    from ttuplan.resolve.names import Symbols
 
 
 class PlanNotFound(Exception):
@@ -42,6 +44,7 @@ class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
     sources: SourceMap
     allocation: Allocation | None = None  # computed when the plan resolved without errors
+    symbols: Symbols | None = None  # the names defined (and used, if the reader asked), where
 
     @property
     def deployment(self) -> Deployment | None:
@@ -117,18 +120,22 @@ def find_plans(path: str) -> list[str]:
     return sorted(found)
 
 
-def load_plan(path: str) -> CheckResult:
-    """Parse, build and resolve the plan at `path` (a .ttup file or a folder)."""
+def load_plan(path: str, reader: Reader | None = None) -> CheckResult:
+    """Parse, build and resolve the plan at `path` (a .ttup file or a folder); `reader`
+    reads its files (an editor's gives its unsaved buffers; default: the disk)."""
     from ttuplan.gcpause import paused_gc
     from ttuplan.resolve import resolve
+    from ttuplan.resolve.files import DISK
 
     entry = find_entry(path)
     with paused_gc():
-        resolved = resolve(entry)
-    return CheckResult(entry, resolved.plan, resolved.diagnostics, resolved.sources)
+        resolved = resolve(entry, reader or DISK)
+    return CheckResult(
+        entry, resolved.plan, resolved.diagnostics, resolved.sources, symbols=resolved.symbols
+    )
 
 
-def check_plan(path: str) -> CheckResult:
+def check_plan(path: str, reader: Reader | None = None) -> CheckResult:
     """Load the plan and, if it resolved without errors, check and allocate it."""
     from ttuplan.check import check
     from ttuplan.diagnostics.report import Reporter
@@ -136,7 +143,7 @@ def check_plan(path: str) -> CheckResult:
 
     with paused_gc():  # one pause for both: see gcpause
         with progress.part(0.0, 0.5):
-            loaded = load_plan(path)
+            loaded = load_plan(path, reader)
         if loaded.plan is None or loaded.errors:
             return loaded
         with progress.part(0.5, 1.0):
@@ -145,7 +152,9 @@ def check_plan(path: str) -> CheckResult:
     reporter.extend(loaded.diagnostics)
     reporter.extend(problems)
     diagnostics = reporter.report(loaded.sources)
-    return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, allocation)
+    return CheckResult(
+        loaded.entry, loaded.plan, diagnostics, loaded.sources, allocation, loaded.symbols
+    )
 
 
 @dataclass(frozen=True, slots=True)

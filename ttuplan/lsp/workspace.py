@@ -1,0 +1,170 @@
+"""The server's state: the editor's buffers over the disk, what was parsed (kept while
+its text is unchanged), and each open plan's last check with its index of names.
+
+An edit makes stale only the file it changed: that file is parsed again, every other
+file's syntax tree is taken from the cache, and the plan is resolved and checked again
+(the names and the allocation depend on every file, and are cheap next to parsing).
+"""
+
+from __future__ import annotations
+
+import functools
+import os
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ttuplan.api import CheckResult, PlanNotFound, check_plan, find_entry
+from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.lsp.index import Index
+from ttuplan.resolve.files import Reader
+from ttuplan.source import SourceFile
+from ttuplan.syntax import nodes as n
+
+
+@functools.lru_cache(maxsize=65536)
+def real(path: str) -> str:
+    """A path with links resolved, the key every file is known by here."""
+    return os.path.realpath(path)
+
+
+class Overlay(Reader):
+    """Reads the editor's buffer of a file when it has one, else the disk; parses a file
+    only when its text changed since it was last parsed; records every name's use."""
+
+    record_uses = True
+
+    def __init__(self, buffers: dict[str, Buffer]) -> None:
+        self.buffers = buffers
+        self.parsed: dict[str, tuple[str, n.Module, tuple[Diagnostic, ...]]] = {}
+
+    def read(self, path: str) -> bytes:
+        buffer = self.buffers.get(real(path))
+        return super().read(path) if buffer is None else buffer.text.encode("utf-8")
+
+    def module(self, text: str, path: str) -> tuple[n.Module, tuple[Diagnostic, ...]]:
+        cached = self.parsed.get(path)
+        if cached is not None and cached[0] == text:
+            return cached[1], cached[2]
+        module, problems = super().module(text, path)
+        self.parsed[path] = (text, module, problems)
+        return module, problems
+
+    def forget_all_but(self, paths: set[str]) -> None:
+        for path in [p for p in self.parsed if p not in paths]:
+            del self.parsed[path]
+
+
+@dataclass(slots=True)
+class Buffer:
+    text: str
+    version: int | None
+    lines: SourceFile | None = None  # made on first use
+
+
+@dataclass
+class PlanState:
+    """A plan's newest check, and the index of the newest check whose files all parsed
+    (navigation keeps working while a file has a syntax error)."""
+
+    entry: str
+    result: CheckResult
+    index: Index | None
+    files: frozenset[str]
+    shown: dict[str, str]  # real path -> the path the check read it by (in its spans)
+    published: set[str] = field(default_factory=set)
+
+
+class Session:
+    def __init__(self) -> None:
+        self.buffers: dict[str, Buffer] = {}
+        self.reader = Overlay(self.buffers)
+        self.plans: dict[str, PlanState] = {}
+
+    # ── buffers ──
+    def put(self, path: str, text: str, version: int | None) -> None:
+        self.buffers[path] = Buffer(text, version)
+
+    def drop(self, path: str) -> None:
+        self.buffers.pop(path, None)
+
+    def source(self, path: str) -> SourceFile | None:
+        """A file (real path): the editor's buffer, else what the last check read, else
+        the disk."""
+        buffer = self.buffers.get(path)
+        if buffer is not None:
+            if buffer.lines is None:
+                buffer.lines = SourceFile(path, buffer.text)
+            return buffer.lines
+        for state in self.plans.values():
+            shown = state.shown.get(path)
+            if shown is not None:
+                return state.result.sources.get(shown)
+        try:
+            with open(path, encoding="utf-8") as handle:
+                return SourceFile(path, handle.read())
+        except (OSError, UnicodeDecodeError):
+            return None
+
+    def text(self, path: str) -> str | None:
+        source = self.source(path)
+        return source.text if source else None
+
+    def line(self, path: str, number: int) -> str:
+        """A 1-based line of a file ('' past its end)."""
+        source = self.source(real(path))
+        return source.line_text(number) if source else ""
+
+    # ── plans ──
+    def plan_of(self, path: str) -> str | None:
+        """The entry file of the plan a file belongs to (None: no plan reads it)."""
+        for entry, state in self.plans.items():
+            if path in state.files:
+                return entry
+        if not path.endswith(".ttup"):
+            return None
+        try:
+            return real(find_entry(path))
+        except PlanNotFound:
+            return None
+
+    def state_of(self, path: str) -> PlanState | None:
+        entry = self.plan_of(path)
+        return self.plans.get(entry) if entry else None
+
+    def check(self, entry: str) -> PlanState:
+        """Check a plan from the buffers; keep what it parsed, and its index if it resolved."""
+        result = check_plan(entry, self.reader)
+        previous = self.plans.get(entry)
+        index = previous.index if previous else None
+        if result.symbols is not None and result.plan is not None:
+            index = Index.of(result.symbols, result.sources, real)
+        elif index is None:
+            paths = result.sources.paths()
+            parsed = self.reader.parsed
+            index = Index.of_modules((parsed[p][1] for p in paths if p in parsed), real)
+        shown = {real(p): p for p in result.sources.paths()}
+        files = frozenset(shown) | {entry}
+        published = previous.published if previous else set()
+        state = PlanState(entry, result, index, files, shown, published)
+        self.plans[entry] = state
+        self.reader.forget_all_but(
+            {p for s in self.plans.values() for p in s.result.sources.paths()}
+        )
+        return state
+
+    def close_plans_without_buffers(self) -> list[PlanState]:
+        """Forget plans none of whose files is open any more; their diagnostics stay
+        published until cleared by the caller."""
+        gone = [s for s in self.plans.values() if not any(p in self.buffers for p in s.files)]
+        for state in gone:
+            del self.plans[state.entry]
+        return gone
+
+
+def by_file(state: PlanState) -> dict[str, list[Diagnostic]]:
+    """A plan's diagnostics by real path (one with no place goes on the entry file)."""
+    found: dict[str, list[Diagnostic]] = defaultdict(list)
+    for diagnostic in state.result.diagnostics:
+        path = real(diagnostic.span.file) if diagnostic.span else state.entry
+        found[path].append(diagnostic)
+    return found
