@@ -143,8 +143,7 @@ async def test_a_bad_row_of_an_unsaved_table_is_a_diagnostic_on_that_row(
     lines = text.split("\n")
     number = next(i for i, line in enumerate(lines) if ",miomaffo_barat," in line)
     lines[number] = lines[number].replace(",miomaffo_barat,", ",miomaffo_bara,")
-    open_file(client, plan / "plan.ttup")
-    uri = open_file(client, table, "\n".join(lines))
+    uri = open_file(client, table, "\n".join(lines))  # only the table is open
     [found] = await published(client, uri, bool)
     assert found.code == "TP302"
     assert found.range.start.line == number
@@ -524,3 +523,39 @@ def test_lsp_without_pygls_says_so_in_one_line() -> None:
     assert done.stdout == ""
     [line] = done.stderr.splitlines()
     assert line.startswith("ttuplan: error: the language server needs pygls and lsprotocol")
+
+
+def test_columns_are_the_clients_units() -> None:
+    from ttuplan.lsp.text import Columns, cells
+
+    line = 'site a "Gudang 𝓚" {  # ✓'
+    brace = line.index("{")
+    assert Columns("utf-16").to_client(line, brace) == brace + 1  # U+1D4DA: two UTF-16 units
+    assert Columns("utf-16").from_client(line, brace + 1) == brace
+    assert Columns("utf-8").to_client(line, brace) == brace + 3
+    assert Columns("utf-32").to_client(line, brace) == brace
+    row = 'tps_1,"TPS 1, Desa",tps,musi'
+    assert [row[a:b] for a, b in cells(row)] == ["tps_1", "TPS 1, Desa", "tps", "musi"]
+
+
+def test_a_large_plans_last_check_is_released_while_the_next_runs(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from ttuplan.lsp import workspace
+
+    monkeypatch.setattr(workspace, "RELEASE_FROM_SITES", 1)  # the sample counts as large
+    session = workspace.Session()
+    entry = workspace.real(str(SAMPLE_PLAN / "plan.ttup"))
+    assert session.check(entry).result.plan is not None
+    held_during: list[object] = []
+    check_plan = workspace.check_plan
+
+    def spy(path: str, reader: workspace.Reader) -> workspace.CheckResult:
+        held_during.append(session.plans[entry].result.plan)
+        return check_plan(path, reader)
+
+    monkeypatch.setattr(workspace, "check_plan", spy)
+    again = session.check(entry)
+    assert held_during == [None]
+    assert again.result.plan is not None and again.index is not None
+    assert again.result.diagnostics == ()

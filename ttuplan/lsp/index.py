@@ -4,6 +4,7 @@ use it checked, with the definition it found), and the CSV tables' cells read on
 from __future__ import annotations
 
 import csv
+import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -91,7 +92,7 @@ class Index:
 
 def table_columns(text: str) -> tuple[int, dict[int, str]] | None:
     """The header line (1-based) of a table and the columns that hold names."""
-    for number, line in enumerate(text.splitlines(), start=1):
+    for number, line in enumerate(io.StringIO(text), start=1):  # lazily: tables are big
         if not line.strip() or line.lstrip().startswith("#"):
             continue
         header = [cell.strip() for cell in next(csv.reader([line]), [])]

@@ -1,6 +1,6 @@
 """The language server: pygls wiring from LSP requests to the session, the index and the
 feature modules. Checks run in one worker thread, one at a time; edits that arrive while
-a check runs are coalesced into the next one (after a short quiet period, `debounce_ms`).
+a check runs, or right after it (`debounce_ms`), are coalesced into the next one.
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ from ttuplan.syntax.values import _snake
 
 EXPLAIN_COMMAND = "ttuplan.explain"
 EXPLAIN_SCHEME = "ttuplan-explain"  # a code's explanation, as the VS Code extension shows it
-DEFAULT_DEBOUNCE_MS = 20
+DEFAULT_DEBOUNCE_MS = 10
 log = logging.getLogger(__name__)
 
 _KIND_ITEMS = {
@@ -53,6 +53,7 @@ class TtuplanServer(LanguageServer):
         self.debounce = DEFAULT_DEBOUNCE_MS / 1000
         self.pending: dict[str, None] = {}  # plans to check, in the order asked
         self.runner: asyncio.Task[None] | None = None
+        self.last_check = float("-inf")  # when the last check ended (the loop's clock)
         self.worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="ttuplan-check")
 
     # ── checking ──
@@ -64,11 +65,18 @@ class TtuplanServer(LanguageServer):
     async def _run_checks(self) -> None:
         loop = asyncio.get_running_loop()
         while self.pending:
-            await asyncio.sleep(self.debounce)  # a burst of keystrokes is one check
+            # Debounced on the trailing edge only: the first keystroke after a quiet spell
+            # is checked at once; keystrokes that come while a check runs, or within
+            # `debounce` after it, wait and are checked together, on the newest text.
+            quiet = loop.time() - self.last_check
+            await asyncio.sleep(max(self.debounce - quiet, 0.0))
             entry = next(iter(self.pending))
             del self.pending[entry]
             try:
-                state = await loop.run_in_executor(self.worker, self.session.check, entry)
+                # The state is read from the session, not passed back through the future:
+                # futures sit in reference cycles that only the collector frees, and a
+                # state held there could not be released during the next check.
+                await loop.run_in_executor(self.worker, self._check, entry)
             except Exception as error:  # a bug: say so, keep serving
                 log.exception("checking %s failed", entry)
                 self.window_show_message(
@@ -77,7 +85,12 @@ class TtuplanServer(LanguageServer):
                     )
                 )
                 continue
-            self.publish(state)
+            finally:
+                self.last_check = loop.time()
+            self.publish(self.session.plans[entry])
+
+    def _check(self, entry: str) -> None:
+        self.session.check(entry)
 
     def publish(self, state: PlanState) -> None:
         """Every file of the plan with problems, and every open one (an empty list says
@@ -353,7 +366,7 @@ def symbols(ls: TtuplanServer, params: t.DocumentSymbolParams) -> list[t.Documen
     text = ls.session.text(path) if path else None
     if path is None or text is None or not path.endswith(".ttup"):
         return None
-    module, _ = ls.session.reader.module(text, path)
+    module = ls.session.reader.peek(text, path)
     return outline.document_symbols(module, text, ls.columns)
 
 
@@ -373,7 +386,7 @@ def code_actions(ls: TtuplanServer, params: t.CodeActionParams) -> list[t.CodeAc
     if path is None or state is None:
         return None
     first, last = params.range.start.line + 1, params.range.end.line + 1
-    modules = {p: entry[1] for p, entry in ls.session.reader.parsed.items()}
+    modules = ls.session.reader.modules()
     found = []
     for diagnostic in by_file(state).get(path, ()):
         span = diagnostic.span
