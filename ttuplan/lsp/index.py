@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
-from ttuplan.resolve.names import NAMESPACES, WORDS, Definition, Key, Symbols
+from ttuplan.resolve.names import NAMESPACES, Definition, Key, Symbols
 from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import nodes as n
 
@@ -80,14 +80,6 @@ class Index:
             if start <= column <= end:
                 return key, defines
         return None
-
-    def names(self, namespaces: set[str]) -> list[Definition]:
-        """Every definition in these namespaces, in plan order."""
-        return [d for key, d in self.definitions.items() if key[0] in namespaces]
-
-    def describe(self, key: Key) -> str:
-        definition = self.definitions.get(key)
-        return WORDS.get(definition.kind, definition.kind) if definition else "a name"
 
 
 def table_columns(text: str) -> tuple[int, dict[int, str]] | None:
