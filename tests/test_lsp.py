@@ -559,3 +559,40 @@ def test_a_large_plans_last_check_is_released_while_the_next_runs(
     assert held_during == [None]
     assert again.result.plan is not None and again.index is not None
     assert again.result.diagnostics == ()
+
+
+def test_a_site_table_is_read_again_only_when_it_or_the_names_change(
+    monkeypatch: pytest.MonkeyPatch, plan: Path
+) -> None:
+    """The server keeps a clean site table between checks; what it gives is what reading
+    it again gives, and a change of the names its cells name reads it again."""
+    from ttuplan.api import check_plan
+    from ttuplan.lsp import workspace
+    from ttuplan.resolve import sites as site_tables
+
+    reads: list[str] = []
+    load = site_tables.load_site_table
+
+    def counting(path: str, *args: object, **kwargs: object) -> object:
+        reads.append(path)
+        return load(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(site_tables, "load_site_table", counting)
+    session = workspace.Session()
+    entry = workspace.real(str(plan / "plan.ttup"))
+    session.check(entry)
+    units = plan / "units.ttup"
+    session.put(workspace.real(str(units)), units.read_text() + "\n# an edit\n", 2)
+    again = session.check(entry).result
+    assert len(reads) == 1  # the second check took the table as it was
+    fresh = check_plan(entry)  # reads it (2)
+    assert again.plan == fresh.plan and again.plan is not None
+    assert [s.span for s in again.plan.sites] == [s.span for s in fresh.plan.sites]
+    assert again.diagnostics == fresh.diagnostics == ()
+    assert again.deployment == fresh.deployment
+    districts = plan / "districts.ttup"
+    renamed = districts.read_text().replace("district musi ", "district musi_ ")
+    session.put(workspace.real(str(districts)), renamed, 2)
+    changed = session.check(entry).result
+    assert len(reads) == 3  # a district's name changed: the server reads the table again
+    assert {d.code.id for d in changed.diagnostics} >= {"TP302"}

@@ -17,8 +17,10 @@ from ttuplan.api import CheckResult, PlanNotFound, check_plan, find_entry
 from ttuplan.constants import ENTRY_NAME
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.lsp.index import Index
+from ttuplan.model import Site
 from ttuplan.resolve.files import Reader
-from ttuplan.source import SourceFile
+from ttuplan.resolve.names import Key, Symbols
+from ttuplan.source import SourceFile, SourceMap, Span
 from ttuplan.syntax import nodes as n
 
 
@@ -40,6 +42,7 @@ class Overlay(Reader):
     def __init__(self, buffers: dict[str, Buffer]) -> None:
         self.buffers = buffers
         self.parsed: dict[str, tuple[str, n.Module, tuple[Diagnostic, ...]]] = {}
+        self.tables: dict[str, _Table] = {}
 
     def read(self, path: str) -> bytes:
         buffer = self.buffers.get(real(path))
@@ -53,6 +56,35 @@ class Overlay(Reader):
         module, problems = super().module(text, path)
         self.parsed[path] = (text, module, problems)
         return module, problems
+
+    def site_table(
+        self,
+        path: str,
+        text: str,
+        symbols: Symbols,
+        seen: dict[str, Span],
+        sources: SourceMap,
+        problems: list[Diagnostic],
+    ) -> list[Site]:
+        """A site table's sites, read again only if its text or the names its cells may
+        name changed. Only a table that was first (no ids seen before it) and had no
+        problems is kept: its sites and uses then depend on nothing else."""
+        names = tuple(frozenset(symbols.names_of(kind)) for kind in TABLE_NAMES)
+        kept = self.tables.get(path)
+        if kept is not None and not seen and kept.names == names and kept.text == text:
+            sources.add(path, kept.text)  # one copy of the text, not two
+            seen.update(kept.seen)
+            for key, count in kept.uses.items():
+                symbols.uses[key] = symbols.uses.get(key, 0) + count
+            return list(kept.sites)
+        first, before, used = not seen, len(problems), dict(symbols.uses)
+        sites = super().site_table(path, text, symbols, seen, sources, problems)
+        if first and len(problems) == before:
+            uses = {k: c - used.get(k, 0) for k, c in symbols.uses.items() if c != used.get(k)}
+            self.tables[path] = _Table(text, names, tuple(sites), dict(seen), uses)
+        else:
+            self.tables.pop(path, None)
+        return sites
 
     def peek(self, text: str, path: str) -> n.Module:
         """A file's syntax tree, from the cache if its text is the same (any thread)."""
@@ -68,6 +100,22 @@ class Overlay(Reader):
     def forget_all_but(self, paths: set[str]) -> None:
         for path in [p for p in self.parsed if p not in paths]:
             del self.parsed[path]
+        for path in [p for p in self.tables if p not in paths]:
+            del self.tables[path]
+
+
+TABLE_NAMES = ("kind", "district", "risk", "site")  # what a site table's cells may name
+
+
+@dataclass(frozen=True, slots=True)
+class _Table:
+    """A site table as last read: its text, the names then defined, what it gave."""
+
+    text: str
+    names: tuple[frozenset[str], ...]
+    sites: tuple[Site, ...]
+    seen: dict[str, Span]
+    uses: dict[Key, int]
 
 
 @dataclass(slots=True)

@@ -15,7 +15,6 @@ from ttuplan.resolve.assemble import Assembler
 from ttuplan.resolve.files import DISK, PlanFolder, Reader, load_modules, read_text
 from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.personnel import load_personnel
-from ttuplan.resolve.sites import load_site_table
 from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import nodes as n
 
@@ -92,7 +91,7 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
         share = 0.6 / len(tables)
         with progress.part(0.35 + number * share, 0.35 + (number + 1) * share):
             if declaration.keyword == "sites":
-                sites = load_site_table(path, text, symbols, site_ids, sources, problems)
+                sites = reader.site_table(path, text, symbols, site_ids, sources, problems)
                 table_sites.extend(sites)
             else:
                 people.extend(load_personnel(path, text, symbols, nrps, sources, problems))

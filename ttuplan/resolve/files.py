@@ -10,6 +10,7 @@ import os
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ttuplan import progress
 from ttuplan.diagnostics import codes
@@ -17,6 +18,10 @@ from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.parse import parse
 from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import build, nodes
+
+if TYPE_CHECKING:
+    from ttuplan.model import Site
+    from ttuplan.resolve.names import Symbols
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
@@ -96,6 +101,20 @@ class Reader:
         result = parse(text, path)
         module, value_problems = build(result.tree, path)
         return module, (*result.diagnostics, *value_problems)
+
+    def site_table(
+        self,
+        path: str,
+        text: str,
+        symbols: Symbols,
+        seen: dict[str, Span],
+        sources: SourceMap,
+        problems: list[Diagnostic],
+    ) -> list[Site]:
+        """The sites of a site table (`resolve.sites.load_site_table`)."""
+        from ttuplan.resolve.sites import load_site_table
+
+        return load_site_table(path, text, symbols, seen, sources, problems)
 
 
 DISK = Reader()
