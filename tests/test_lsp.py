@@ -184,7 +184,7 @@ async def test_hover_on_a_unit_shows_strength_where_its_people_are_and_spare(
 ) -> None:
     shown = await hover(client, plan / "units.ttup", 'unit polres "', 6)
     assert "**unit `polres`** — Polres TTU (polri)" in shown
-    assert "strength 146" in shown
+    assert "strength 146 (with the units under it: 425)" in shown  # the published 425
     assert "| phase | held | posted | peak | spare | where |" in shown
     pemungutan = next(line for line in shown.splitlines() if line.startswith("| pemungutan"))
     assert "reserve rayon_1 16" in pemungutan

@@ -11,8 +11,9 @@ from ttuplan.api import CheckResult
 from ttuplan.check.reach import _closest, minutes_text, reserves_in
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.codes import lookup
-from ttuplan.domain import staffing
+from ttuplan.domain import children, staffing, stretch
 from ttuplan.resolve.names import Key
+from ttuplan.summary import counted
 
 
 def code_text(code_id: str) -> str | None:
@@ -48,7 +49,7 @@ def hover_text(result: CheckResult, key: Key) -> str | None:
         kind = next((k for k in plan.kinds if k.name == name), None)
         if kind is not None:
             count = sum(1 for s in plan.sites if s.kind == name)
-            return f"**kind `{name}`** — {kind.label}\n\n{count:,} sites"
+            return f"**kind `{name}`** — {kind.label}\n\n{counted(count, 'site')}"
         return None
     if namespace == "risk":
         risk = next((r for r in plan.risks if r.name == name), None)
@@ -59,7 +60,8 @@ def hover_text(result: CheckResult, key: Key) -> str | None:
             return None
         units = [u for u in plan.units if u.force == name]
         strength = sum(u.strength or 0 for u in units)
-        return f"**force `{name}`** — {force.label}\n\n{len(units)} units, strength {strength:,}"
+        people = f"{counted(len(units), 'unit')}, strength {strength:,}"
+        return f"**force `{name}`** — {force.label}\n\n{people}"
     if namespace == "phase":
         phase = next((p for p in plan.phases if p.name == name), None)
         return _phase(phase, deployment) if phase else None
@@ -69,6 +71,9 @@ def hover_text(result: CheckResult, key: Key) -> str | None:
 def _unit(plan: m.Plan, unit: m.Unit, deployment: Deployment | None) -> str:
     lines = [f"**unit `{unit.name}`** — {unit.label} ({unit.force})", ""]
     facts = [f"strength {unit.strength:,}" if unit.strength is not None else "no strength"]
+    below = _rolled_up(plan, unit.name) - (unit.strength or 0)
+    if below:
+        facts[0] += f" (with the units under it: {below + (unit.strength or 0):,})"
     if unit.role:
         facts.append(f"role {unit.role}")
     if unit.final:
@@ -96,6 +101,21 @@ def _unit(plan: m.Plan, unit: m.Unit, deployment: Deployment | None) -> str:
             f"{load.spare:,} | {_where(phase, unit.name)} |"
         )
     return "\n".join(lines)
+
+
+def _rolled_up(plan: m.Plan, name: str) -> int:
+    """A unit's strength with every unit below it in the `parent` tree."""
+    below = children(plan)
+    strengths = {u.name: u.strength or 0 for u in plan.units}
+    total, stack, seen = 0, [name], set()
+    while stack:
+        current = stack.pop()
+        if current in seen:  # a `parent` loop is reported elsewhere; count each unit once
+            continue
+        seen.add(current)
+        total += strengths.get(current, 0)
+        stack.extend(u.name for u in below.get(current, ()))
+    return total
 
 
 def _where(phase: PhaseDeployment, unit: str) -> str:
@@ -183,7 +203,8 @@ def _site(plan: m.Plan, site: m.Site, deployment: Deployment | None) -> str:
             if assignment.post == post.id:
                 guards[assignment.unit] += assignment.people
         by = ", ".join(f"{unit} {people}" for unit, people in guards.items()) or "nobody"
-        line = f"- {phase.phase}: post `{post.id}` ({len(post.sites)} sites), guarded by {by}"
+        size = counted(len(post.sites), "site")
+        line = f"- {phase.phase}: post `{post.id}` ({size}), guarded by {by}"
         line += _nearest(plan, phases[phase.phase], phase, site)
         lines.append(line)
     return "\n".join(lines)
@@ -207,7 +228,7 @@ def _risk(plan: m.Plan, risk: m.RiskClass) -> str:
     if risk.reserve_within is not None:
         lines.append(f"- reserve within {risk.reserve_within} min")
     count = sum(1 for s in plan.sites if s.risk == risk.name)
-    lines += ["", f"{count:,} sites"]
+    lines += ["", counted(count, "site")]
     return "\n".join(lines)
 
 
@@ -217,9 +238,9 @@ def _written(rule: m.Rule) -> str:
 
 
 def _phase(phase: m.Phase, deployment: Deployment | None) -> str:
-    lines = [f"**phase `{phase.name}`** — {phase.label}", "", f"{phase.start} .. {phase.end}"]
+    lines = [f"**phase `{phase.name}`** — {phase.label}", "", stretch(phase.start, phase.end)]
     found = deployment.phase(phase.name) if deployment else None
     if found is not None:
         given = sum(a.people for a in found.assignments)
-        lines.append(f"{len(found.posts):,} posts, {given:,} people on them")
+        lines.append(f"{counted(len(found.posts), 'post')}, {given:,} people on them")
     return "\n".join(lines)
