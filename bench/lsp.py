@@ -8,8 +8,9 @@ plain in-process `check` of the same plan, and the server's memory with a plan o
 A keystroke types a digit into the first `strength` of the plan's units file and the next
 one deletes it, so that every check is a full one (a plan with an error stops before the
 allocation and would flatter the server); keystrokes come 100 ms apart (`--pace-ms`: a
-fast typist), and on TTU also back to back, where the server's debounce holds each one
-for 10 ms. The round trip is from sending `didChange` to receiving the
+fast typist; one in-process check of the plan is timed in each pause, so that both
+see the same load), and on TTU also back to back, where the server's debounce holds
+each one for 10 ms. The round trip is from sending `didChange` to receiving the
 `publishDiagnostics` of that version.
 Targets (issue 14): on TTU the median round trip at most 2x the in-process check, and its
 95th percentile under 150 ms; the server's memory with the national plan open at most
@@ -145,24 +146,23 @@ def copy_plan(case: PlanCase, scratch: Path) -> Path:
     return target
 
 
-def in_process_checks(folder: Path, runs: int) -> list[float]:
-    """Milliseconds of `check_plan` in this process, after one run to warm it up."""
+def in_process_check(folder: Path) -> float:
+    """Milliseconds of one `check_plan` of the plan in this process."""
     from ttuplan.api import check_plan
 
-    check_plan(str(folder))
-    found = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = check_plan(str(folder))
-        found.append((time.perf_counter() - started) * 1000)
-        if result.errors:
-            raise SystemExit(f"bench: {folder} has errors")
-    return found
+    started = time.perf_counter()
+    result = check_plan(str(folder))
+    elapsed = (time.perf_counter() - started) * 1000
+    if result.errors:
+        raise SystemExit(f"bench: {folder} has errors")
+    return elapsed
 
 
 def measure_typing(
     case: PlanCase, keystrokes: int, check_ms: list[float], scratch: Path, pace: float
 ) -> Typing:
+    """Keystrokes `pace` ms apart; with a pace, one in-process check of the plan is made
+    in each pause (appended to `check_ms`), so that both see the machine's same load."""
     folder = copy_plan(case, scratch)
     units = folder / "units.ttup"
     text = units.read_text(encoding="utf-8")
@@ -183,8 +183,10 @@ def measure_typing(
     round_trips = []
     for version in range(2, keystrokes + 2):
         content = typed if version % 2 == 0 else text
-        if pace:
-            time.sleep(pace / 1000)  # the writer's next keystroke comes after a pause
+        if pace:  # the writer's next keystroke comes after a pause
+            paused = time.perf_counter()
+            check_ms.append(in_process_check(case.folder))
+            time.sleep(max(pace / 1000 - (time.perf_counter() - paused), 0))
         started = time.perf_counter()
         server.notify(
             "textDocument/didChange",
@@ -312,7 +314,6 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument(
         "--pace-ms", type=float, default=100, help="pause before each keystroke (typing speed)"
     )
-    parser.add_argument("--checks", type=int, default=20, help="in-process checks (median)")
     parser.add_argument(
         "--workdir", type=Path, default=Path(tempfile.gettempdir()) / "ttuplan-bench"
     )
@@ -327,9 +328,8 @@ def main(argv: Sequence[str] | None = None) -> None:
             case = prepare(size, workdir, args.seed)
             large = (size or 0) >= 100_000
             keystrokes = max(args.keystrokes // 4, 4) if large else args.keystrokes
-            checks = max(args.checks // 4, 3) if large else args.checks
-            progress(f"{case.label}: {checks} in-process checks")
-            check_ms = in_process_checks(case.folder, checks)
+            in_process_check(case.folder)  # warm: modules imported, tables loaded
+            check_ms: list[float] = []
             typing.append(measure_typing(case, keystrokes, check_ms, Path(scratch), args.pace_ms))
             if size is None:
                 typing.append(measure_typing(case, keystrokes, check_ms, Path(scratch), 0))
