@@ -69,12 +69,19 @@ risk sangat_rawan "Sangat Rawan" {{
 sites "data/sites.csv"
 guard kpu with 4 polri
 
-phase kampanye "Campaign" 2023-11-28 .. 2024-02-10
-phase masa_tenang "Quiet period" 2024-02-11 .. 2024-02-13
+phase kampanye "Campaign" 2023-11-28 .. 2024-02-10 {{
+  shift pagi 06:00 .. 18:00
+  shift malam 18:00 .. 06:00
+}}
+phase masa_tenang "Quiet period" 2024-02-11 .. 2024-02-13 {{
+  shift pagi 06:00 .. 18:00
+  shift malam 18:00 .. 06:00
+}}
 phase pemungutan "Voting and counting" 2024-02-14 06:00 .. 2024-02-15 12:00 {{
   guard tps by risk
+  duty limit 30h
 }}
-"""
+{personnel}"""
 
 
 def regencies_for(sites: int, rng: random.Random) -> list[Regency]:
@@ -87,18 +94,23 @@ def regencies_for(sites: int, rng: random.Random) -> list[Regency]:
     return out
 
 
-def write_plan(sites: int, out: Path, seed: int = 2024) -> None:
+def write_plan(sites: int, out: Path, seed: int = 2024, personnel: bool = False) -> None:
+    """The plan; with `personnel`, a table naming one person per place of Polri strength."""
     rng = random.Random(seed)
     regencies = regencies_for(sites, rng)
     out.mkdir(parents=True, exist_ok=True)
     (out / "data").mkdir(exist_ok=True)
+    table = 'personnel "data/personnel.csv"\n' if personnel else ""
     (out / "plan.ttup").write_text(
-        HEADER.format(seed=seed, sites=sites, regencies=len(regencies)), encoding="utf-8"
+        HEADER.format(seed=seed, sites=sites, regencies=len(regencies), personnel=table),
+        encoding="utf-8",
     )
     rows = _site_rows(_site_counts(sites, regencies, rng), regencies, rng)
     _write_districts(out / "districts.ttup", regencies)
-    _write_units(out / "units.ttup", regencies, _needs(rows))
+    strengths = _write_units(out / "units.ttup", regencies, _needs(rows))
     _write_sites(out / "data" / "sites.csv", rows, seed)
+    if personnel:
+        _write_personnel(out / "data" / "personnel.csv", strengths, seed)
 
 
 def _site_counts(sites: int, regencies: list[Regency], rng: random.Random) -> dict[str, int]:
@@ -189,7 +201,11 @@ def _write_districts(path: Path, regencies: list[Regency]) -> None:
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
-def _write_units(path: Path, regencies: list[Regency], needs: dict[str, tuple[int, int]]) -> None:
+def _write_units(
+    path: Path, regencies: list[Regency], needs: dict[str, tuple[int, int]]
+) -> dict[str, int]:
+    """Write the units; return each Polri unit's strength."""
+    strengths: dict[str, int] = {}
     lines = [
         "# SYNTHETIC units made by bench/generate.py.",
         'unit polda "Polda (synthetic)" {\n  force polri\n  final\n}',
@@ -200,9 +216,13 @@ def _write_units(path: Path, regencies: list[Regency], needs: dict[str, tuple[in
         polri = {d: needs.get(d, (0, 0))[0] for d in regency.districts}
         linmas = sum(needs.get(d, (0, 0))[1] for d in regency.districts)
         reserve = max(3, sum(polri.values()) // 20)
+        strengths[f"{r}_polres"] = 3 * reserve + 8 + 10 + sum(polri.values()) // 20
+        strengths[f"{r}_brimob"] = 100
+        for number, group in enumerate(groups):
+            strengths[f"{r}_polsek_{number:02d}"] = sum(polri[d] for d in group)
         lines.append(
             f'unit {r}_polres "Polres {r}" {{\n  force polri\n'
-            f"  strength {3 * reserve + 4 + 10 + sum(polri.values()) // 20}\n"
+            f"  strength {3 * reserve + 8 + 10 + sum(polri.values()) // 20}\n"
             f"  covers {', '.join(regency.districts)}\n"
             f"  base {regency.districts[0]}\n  escalates to polda\n"
             f"  escalates to {r}_brimob during masa_tenang, pemungutan\n}}"
@@ -235,6 +255,25 @@ def _write_units(path: Path, regencies: list[Regency], needs: dict[str, tuple[in
                 f"  reserve {reserve} from {r}_polres\n  escalates to {r}_polres\n}}"
             )
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return strengths
+
+
+RANKS = ("BRIPDA", "BRIPTU", "BRIGPOL", "BRIPKA", "AIPDA", "AIPTU", "IPDA", "IPTU", "AKP")
+
+
+def _write_personnel(path: Path, strengths: dict[str, int], seed: int) -> None:
+    """One invented person per place of strength of every Polri unit."""
+    rng = random.Random(seed + 1)
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        handle.write(f"# SYNTHETIC personnel made by bench/generate.py (seed {seed}).\n")
+        handle.write("nrp,name,rank,unit,leader\n")
+        number = 10_000_000
+        for unit, strength in strengths.items():
+            for _ in range(strength):
+                number += 1
+                rank = rng.choices(RANKS, weights=(20, 20, 20, 15, 8, 6, 5, 4, 2))[0]
+                lead = "ya" if RANKS.index(rank) >= 4 else ""
+                handle.write(f"{number},Person {number},{rank},{unit},{lead}\n")
 
 
 def _write_sites(path: Path, rows: list[list[object]], seed: int) -> None:
@@ -252,8 +291,9 @@ def main() -> None:
     parser.add_argument("sites", type=int)
     parser.add_argument("out", type=Path)
     parser.add_argument("--seed", type=int, default=2024)
+    parser.add_argument("--personnel", action="store_true", help="also a personnel table")
     args = parser.parse_args()
-    write_plan(args.sites, args.out, args.seed)
+    write_plan(args.sites, args.out, args.seed, args.personnel)
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ VOTING = m.Phase(
     name="p",
     label="Pemungutan",
     start=dt.datetime(2024, 2, 14, 6),
-    end=dt.datetime(2024, 2, 15, 12),
+    end=dt.datetime(2024, 2, 15, 6),
     guards=(m.Guard(targets=("tps",), by_risk=True),),
 )
 

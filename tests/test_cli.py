@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -45,6 +46,30 @@ def run(*args: str, env: dict[str, str] | None = None) -> tuple[int, str, str]:
 )
 def test_exit_codes(plan: Path, flags: tuple[str, ...], code: int) -> None:
     assert run("check", str(plan), *flags)[0] == code
+
+
+def test_a_folder_whose_only_plan_file_has_another_name(tmp_path: Path) -> None:
+    shutil.copy(MINIMAL / "plan.ttup", tmp_path / "rencana.ttup")
+    status, out, _ = run("check", str(tmp_path))
+    assert status == 0
+    assert out.startswith(f"{tmp_path / 'rencana.ttup'}: no problems")
+
+
+def test_a_file_outside_any_plan_folder_is_checked_as_a_plan_of_its_own(tmp_path: Path) -> None:
+    """No plan.ttup in its folder or any folder above it (the search ends at the root)."""
+    shutil.copy(MINIMAL / "plan.ttup", tmp_path / "alone.ttup")
+    status, out, _ = run("check", str(tmp_path / "alone.ttup"))
+    assert status == 0
+    assert out.startswith(f"{tmp_path / 'alone.ttup'}: no problems")
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="named pipes are POSIX")
+def test_a_plan_path_that_is_neither_a_file_nor_a_folder(tmp_path: Path) -> None:
+    """A named pipe is refused unread (it would wait for a writer): TP001, exit 1."""
+    os.mkfifo(tmp_path / "pipe.ttup")
+    status, out, _ = run("check", str(tmp_path / "pipe.ttup"))
+    assert status == 1
+    assert "error[TP001]: cannot read" in out and "a named pipe, not a file" in out
 
 
 SAMPLE = REPO / "plans" / "ttu-pemilu-2024"
@@ -147,7 +172,7 @@ def test_explain_prints_the_long_explanation() -> None:
 def test_explain_lists_every_code_and_refuses_unknown_ones() -> None:
     out = run("explain")[1]
     assert all(code.id in out for code in codes.ALL_CODES)
-    status, _, err = run("explain", "TP9")
+    status, _, err = run("explain", "TP1090")
     assert status == 2 and "did you mean TP109?" in err
 
 
@@ -164,3 +189,28 @@ def test_python_dash_m_runs_the_same_command() -> None:
     )
     assert done.returncode == 1
     assert "error[TP201]" in done.stdout
+
+
+def test_the_program_saves_coverage_data_although_it_exits_without_teardown(
+    tmp_path: Path,
+) -> None:
+    """`entry` ends with os._exit, which skips the exit handler where coverage saves."""
+    import coverage
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith("COVERAGE_")}
+    data = tmp_path / "data"
+    measure = [sys.executable, "-m", "coverage", "run", f"--data-file={data}", "--branch"]
+    done = subprocess.run(
+        [*measure, "-m", "ttuplan", "check", str(BROKEN)],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tmp_path,  # no configuration file of ours: coverage's defaults
+        env=env,
+    )
+    assert done.returncode == 1, done.stderr
+    assert data.exists(), "no coverage data saved"
+    measured = coverage.CoverageData(basename=str(data))
+    measured.read()
+    [resolve] = [f for f in measured.measured_files() if f.endswith("resolve/names.py")]
+    assert measured.lines(resolve)  # code that only the check ran, after start-up

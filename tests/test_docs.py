@@ -1,8 +1,11 @@
-"""The README stays true: its commands are what CI runs, its language tour parses."""
+"""The README stays true: its commands are what CI runs, its language tour parses, its Python
+example runs."""
 
 from __future__ import annotations
 
 import re
+
+import pytest
 
 from tests.conftest import REPO
 from ttuplan.parse import parse
@@ -39,3 +42,12 @@ def test_the_language_tour_parses_and_builds() -> None:
     assert result.diagnostics == ()
     _, problems = build(result.tree, "README.md")
     assert problems == ()
+
+
+def test_the_python_api_example_runs(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    example = next(block for block in code_blocks() if block.startswith("from ttuplan import"))
+    monkeypatch.chdir(REPO)
+    exec(compile(example, "README.md", "exec"), {})
+    assert capsys.readouterr().out == "0 0\n"  # the sample plan: no errors, no warnings

@@ -186,6 +186,30 @@ def test_hostile_labels_come_out_inert_in_every_format(tmp_path: Path) -> None:
     assert json.loads((out / "plan.json").read_text())["plan"]["info"]["authority"] == HOSTILE
 
 
+def test_a_paragraph_that_starts_like_markdown_markup_stays_a_paragraph(tmp_path: Path) -> None:
+    """A list item, a numbered item or a heading's underline where a paragraph begins."""
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    situations = ["1. Bukan daftar.", "- Bukan butir.", "===", "# Bukan judul"]
+    (plan / "plan.ttup").write_text(
+        (plan / "plan.ttup")
+        .read_text()
+        .replace(
+            '  situation "Wilayah uji terdiri atas dua kecamatan dengan sembilan TPS."\n',
+            "".join(f'  situation "{text}"\n' for text in situations),
+        )
+    )
+    assert build(plan, tmp_path / "out", "--formats", "md").exit_code == 0
+    markdown = (tmp_path / "out" / "briefing.md").read_text()
+    section = markdown.split("## 1. Situasi\n\n")[1].split("## 2.")[0]
+    assert section.split("\n\n")[:4] == [
+        "1\\. Bukan daftar.",
+        "\\- Bukan butir.",
+        "\\===",
+        "\\# Bukan judul",
+    ]
+
+
 def test_a_label_that_looks_like_a_formula_is_quoted_everywhere(tmp_path: Path) -> None:
     plan = tmp_path / "plan"
     shutil.copytree(DOCUMENTS, plan)
@@ -350,3 +374,125 @@ def test_a_template_failing_half_way_leaves_no_partial_file(tmp_path: Path) -> N
     assert result.exit_code == 2
     assert "template problem" in result.stderr
     assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_the_risk_table_reads_rules_by_force_not_by_their_order_in_the_file(
+    tmp_path: Path,
+) -> None:
+    """`linmas 2 per tps` written before `polri 1 per tps` printed `2 : 1 : 1` under
+    `Polri : TPS : Linmas`."""
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    text = (plan / "plan.ttup").read_text(encoding="utf-8")
+    swapped = text.replace(
+        "  polri 1 per tps\n  linmas 2 per tps\n", "  linmas 2 per tps\n  polri 1 per tps\n"
+    )
+    assert swapped != text
+    (plan / "plan.ttup").write_text(swapped, encoding="utf-8")
+    assert build(plan, tmp_path / "out", "--formats", "md,html").exit_code == 0
+    markdown = (tmp_path / "out" / "briefing.md").read_text(encoding="utf-8")
+    assert "| Pola (Polri : TPS : Linmas) |" in markdown
+    assert "| Rawan | 2 | 1 : 1 : 2 |" in markdown
+    assert "2 : 1 : 1" not in (tmp_path / "out" / "briefing.html").read_text(encoding="utf-8")
+
+
+# ── a build that cannot be made: exit 2, one line on stderr, nothing written ─────────────
+
+
+def test_building_a_plan_that_is_not_there(tmp_path: Path) -> None:
+    result = build(tmp_path / "nowhere", tmp_path / "out")
+    assert result.exit_code == 2
+    assert result.stderr == f"ttuplan: error: no such file or folder: {tmp_path / 'nowhere'}\n"
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_output_folder_that_cannot_be_made(tmp_path: Path) -> None:
+    (tmp_path / "taken").write_text("a file where the folder would go\n")
+    result = build(DOCUMENTS, tmp_path / "taken" / "out", "--formats", "md")
+    assert result.exit_code == 2
+    assert (
+        result.stderr
+        == f"ttuplan: error: cannot write {tmp_path / 'taken' / 'out'}: Not a directory\n"
+    )
+
+
+def test_a_plan_with_warnings_is_built_and_says_so(tmp_path: Path) -> None:
+    result = build(
+        REPO / "tests" / "fixtures" / "diagnostics" / "TP203-unused-definition",
+        tmp_path,
+        "--formats",
+        "md",
+    )
+    assert result.exit_code == 0
+    assert result.stdout == f"wrote {tmp_path / 'briefing.md'}\n"
+    assert result.stderr == "ttuplan: 1 warning(s); the briefing lists them\n"
+
+
+def templates_with(tmp_path: Path, files: dict[str, str]) -> Path:
+    folder = tmp_path / "templates"
+    for name, text in files.items():
+        (folder / name).parent.mkdir(parents=True, exist_ok=True)
+        (folder / name).write_text(text, encoding="utf-8")
+    return folder
+
+
+CATALOGUE = json.loads((REPO / "templates" / "i18n" / "id.json").read_text(encoding="utf-8"))
+WITHOUT_SITUATION = json.dumps({k: v for k, v in CATALOGUE.items() if k != "situation"})
+
+
+@pytest.mark.parametrize(
+    ("files", "formats", "problem"),
+    [
+        pytest.param(
+            {"i18n/id.json": "{ not json"},
+            "md",
+            "cannot read {templates}/i18n/id.json: Expecting property name enclosed in double "
+            "quotes: line 1 column 3 (char 2)\n",
+            id="a catalogue that is not JSON",
+        ),
+        pytest.param(
+            {"i18n/id.json": '{"_language": "Bahasa Indonesia"}'},
+            "md",
+            "the id catalogue has no word `",  # (the first the views ask for)
+            id="a catalogue without the words of the views",
+        ),
+        pytest.param(
+            {"i18n/id.json": WITHOUT_SITUATION},
+            "md",
+            "the id catalogue has no word `situation`\n",
+            id="a catalogue without a word a template asks for",
+        ),
+        pytest.param(
+            {"briefing.md.j2": "{{ briefing.title }}\n{% if %}\n"},
+            "md",
+            "template problem: {templates}/briefing.md.j2:2: Expected an expression, "
+            "got 'end of statement block'\n",
+            id="a template that is not Jinja",
+        ),
+        pytest.param(
+            {"briefing.typ.j2": "#no_such_function()\n"},
+            "pdf",
+            "the Typst template does not compile: ",
+            id="a template that is not Typst",
+        ),
+    ],
+)
+def test_templates_that_cannot_be_used_stop_the_build(
+    tmp_path: Path, files: dict[str, str], formats: str, problem: str
+) -> None:
+    templates = templates_with(tmp_path, files)
+    out = tmp_path / "out"
+    result = build(DOCUMENTS, out, "--templates", str(templates), "--formats", formats)
+    assert result.exit_code == 2
+    assert result.stderr.startswith("ttuplan: error: " + problem.format(templates=templates))
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_language_without_a_catalogue_is_refused_by_the_api(tmp_path: Path) -> None:
+    """The command line offers only `id` and `en`; the API is told so too."""
+    from ttuplan.api import build_documents
+    from ttuplan.render import BuildError, BuildOptions
+
+    with pytest.raises(BuildError, match=r"^no language `fr`: ttuplan writes id, en$"):
+        build_documents(str(DOCUMENTS), tmp_path / "out", BuildOptions(language="fr"))
+    assert not (tmp_path / "out").exists()

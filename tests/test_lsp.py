@@ -260,15 +260,23 @@ async def test_references_include_the_rows_of_tables(client: LanguageClient, pla
     for location in answer:
         by_file[Path(location.uri).name] = by_file.get(Path(location.uri).name, 0) + 1
     rows = (plan / "data" / "tps-2024.csv").read_text().count(",miomaffo_barat,")
-    # defined once; covers, base and the rayon's districts; every TPS row of the district
-    assert by_file == {"districts.ttup": 1, "units.ttup": 3, "tps-2024.csv": rows}
+    people = (plan / "data" / "personel.csv").read_text().count(",miomaffo_barat,")
+    assert people > 0
+    # defined once; covers, base and the rayon's districts; every TPS row of the district,
+    # every person whose home district it is
+    assert by_file == {
+        "districts.ttup": 1,
+        "units.ttup": 3,
+        "tps-2024.csv": rows,
+        "personel.csv": people,
+    }
 
 
 @on_loop
 async def test_rename_edits_every_ttup_file_and_table_in_one_edit(
     client: LanguageClient, plan: Path
 ) -> None:
-    from ttuplan.api import check_plan
+    from ttuplan.api import CheckResult, check_plan
 
     districts = plan / "districts.ttup"
     text = districts.read_text()
@@ -289,15 +297,19 @@ async def test_rename_edits_every_ttup_file_and_table_in_one_edit(
     )
     assert answer is not None and answer.document_changes is not None
     files = sorted(Path(c.text_document.uri).name for c in answer.document_changes)  # type: ignore[union-attr]
-    assert files == ["districts.ttup", "tps-2024.csv", "units.ttup"]
+    assert files == ["districts.ttup", "personel.csv", "tps-2024.csv", "units.ttup"]
     before = check_plan(str(plan))
     apply(answer)
     after = check_plan(str(plan))
     assert (after.errors, after.warnings) == (0, 0)
     assert "miomaffo_barat," not in (plan / "data" / "tps-2024.csv").read_text()
-    assert after.deployment == before.deployment.__class__(
-        phases=after.deployment.phases, escalation=after.deployment.escalation
-    )
+    assert after.deployment is not None and before.deployment is not None
+
+    def people(result: CheckResult) -> list[int]:
+        assert result.deployment is not None
+        return [sum(a.people for a in phase.assignments) for phase in result.deployment.phases]
+
+    assert people(after) == people(before)  # the same plan under another name
 
 
 @on_loop
@@ -596,3 +608,124 @@ def test_a_site_table_is_read_again_only_when_it_or_the_names_change(
     changed = session.check(entry).result
     assert len(reads) == 3  # a district's name changed: the server reads the table again
     assert {d.code.id for d in changed.diagnostics} >= {"TP302"}
+
+
+@on_loop
+async def test_closing_a_plans_last_file_clears_its_diagnostics(
+    client: LanguageClient, plan: Path
+) -> None:
+    units = plan / "units.ttup"
+    text = units.read_text().replace("  base kota_kefamenanu", "  base kota_kefamenan", 1)
+    uri = open_file(client, units, text)
+    assert await published(client, uri, bool)
+    client.text_document_did_close(t.DidCloseTextDocumentParams(text_document=doc(uri)))
+    assert await published(client, uri, lambda found: not found) == []
+
+
+@on_loop
+async def test_a_file_changed_on_disk_is_checked_again(client: LanguageClient, plan: Path) -> None:
+    uri = open_file(client, plan / "units.ttup")
+    await published(client, uri, lambda found: True)
+    districts = plan / "districts.ttup"
+    districts.write_text(
+        districts.read_text().replace('district musi "Musi"', "district musi Musi")
+    )
+    client.workspace_did_change_watched_files(
+        t.DidChangeWatchedFilesParams(
+            changes=[t.FileEvent(uri=districts.as_uri(), type=t.FileChangeType.Changed)]
+        )
+    )
+    [found] = await published(client, districts.as_uri(), bool)
+    assert found.code == "TP106"
+
+
+@on_loop
+async def test_hover_on_a_table_row_and_on_nothing(client: LanguageClient, plan: Path) -> None:
+    table = plan / "data" / "tps-2024.csv"
+    rows = table.read_text()
+    row = next(line for line in rows.splitlines() if ",sangat_rawan," in line)
+    site = row.split(",")[0]
+    shown = await hover(client, table, row, 1)
+    assert f"**site `{site}`**" in shown and "class Sangat Rawan" in shown
+    units = plan / "units.ttup"
+    text = units.read_text()
+    uri = open_file(client, units)
+    nothing = await client.text_document_hover_async(
+        t.HoverParams(text_document=doc(uri), position=position_of(text, "\n\n", 1))
+    )
+    assert nothing is None
+    keyword = await client.text_document_definition_async(
+        t.DefinitionParams(text_document=doc(uri), position=position_of(text, "  covers all", 3))
+    )
+    assert keyword is None
+
+
+@on_loop
+async def test_formatting_leaves_a_file_with_syntax_errors_alone(
+    client: LanguageClient, plan: Path
+) -> None:
+    units = plan / "units.ttup"
+    uri = open_file(client, units, units.read_text().replace('unit polres "Polres TTU"', "unit {"))
+    assert await published(client, uri, bool)
+    edits = await client.text_document_formatting_async(
+        t.DocumentFormattingParams(
+            text_document=doc(uri), options=t.FormattingOptions(tab_size=2, insert_spaces=True)
+        )
+    )
+    assert not edits
+
+
+@on_loop
+async def test_requests_where_there_is_nothing_to_answer(
+    client: LanguageClient, plan: Path
+) -> None:
+    units = plan / "units.ttup"
+    text = units.read_text()
+    uri = open_file(client, units)
+    await published(client, uri, lambda found: True)
+    comment = position_of(text, "# Forces", 3)
+    assert not await client.text_document_references_async(
+        t.ReferenceParams(
+            text_document=doc(uri),
+            position=comment,
+            context=t.ReferenceContext(include_declaration=True),
+        )
+    )
+    assert not await client.text_document_prepare_rename_async(
+        t.PrepareRenameParams(text_document=doc(uri), position=comment)
+    )
+    assert not await client.text_document_rename_async(
+        t.RenameParams(text_document=doc(uri), position=comment, new_name="x")
+    )
+    assert not await client.text_document_code_action_async(
+        t.CodeActionParams(
+            text_document=doc(uri),
+            range=t.Range(start=comment, end=comment),
+            context=t.CodeActionContext(diagnostics=[]),
+        )
+    )
+    table = plan / "data" / "tps-2024.csv"
+    table_uri = open_file(client, table)
+    header = t.Position(line=0, character=1)
+    for ask in (
+        client.text_document_completion_async(
+            t.CompletionParams(text_document=doc(table_uri), position=header)
+        ),
+        client.text_document_semantic_tokens_full_async(
+            t.SemanticTokensParams(text_document=doc(table_uri))
+        ),
+        client.text_document_document_symbol_async(
+            t.DocumentSymbolParams(text_document=doc(table_uri))
+        ),
+        client.text_document_definition_async(
+            t.DefinitionParams(text_document=doc(table_uri), position=header)
+        ),
+    ):
+        assert not await ask
+    other = "untitled:Untitled-1"
+    assert not await client.text_document_hover_async(
+        t.HoverParams(text_document=doc(other), position=header)
+    )
+    assert not await client.workspace_execute_command_async(
+        t.ExecuteCommandParams(command="ttuplan.explain", arguments=["TP999"])
+    )

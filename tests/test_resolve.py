@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -172,3 +174,93 @@ def test_units_and_rayons_share_names(tmp_path: Path) -> None:
         },
     )
     assert found(entry) == [("TP202", 10)]
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        'phase p "P" 2024-02-14 .. 9999-12-31\n',
+        'unit v "V" {\n  force polri\n  final\n  available until 9999-12-31\n}\n',
+    ],
+    ids=["phase", "available until"],
+)
+def test_the_whole_of_the_last_date_is_refused(tmp_path: Path, statement: str) -> None:
+    """A date alone ends at the next midnight: past 9999-12-31 an OverflowError."""
+    entry = write(tmp_path, {"plan.ttup": PLAN + statement})
+    (problem,) = load_plan(str(entry)).diagnostics
+    assert problem.code is codes.INVALID_VALUE
+    assert "9999-12-31 ends past the last date" in problem.message
+    lines = (PLAN + statement).split("\n")
+    assert problem.span is not None and "9999" in lines[problem.span.line - 1]
+
+
+def test_a_file_that_cannot_be_read_is_a_diagnostic(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Permission denied (simulated: these tests may run as root, who may read anything)."""
+    from ttuplan.resolve import files
+
+    entry = write(tmp_path, {"plan.ttup": PLAN + 'include "secret.ttup"\n', "secret.ttup": ""})
+    real_open = files.os.open
+
+    def refusing_open(path: str, *args: Any, **kwargs: Any) -> Any:
+        if str(path).endswith("secret.ttup"):
+            raise PermissionError(errno.EACCES, "Permission denied", path)
+        return real_open(path, *args, **kwargs)
+
+    monkeypatch.setattr(files.os, "open", refusing_open)
+    [diagnostic] = load_plan(str(entry)).diagnostics
+    assert (diagnostic.code, diagnostic.span and diagnostic.span.line) == (codes.FILE_NOT_FOUND, 9)
+    assert diagnostic.message == f"cannot read `{tmp_path / 'secret.ttup'}`: Permission denied"
+    assert diagnostic.label == "Permission denied"
+
+
+def test_a_file_past_the_size_limit_is_refused_unread(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The limit (256 MiB; the slow pathological test meets the real one) made 1 MiB here."""
+    from ttuplan.resolve import files
+
+    monkeypatch.setattr(files, "MAX_FILE_BYTES", 2**20)
+    entry = write(
+        tmp_path,
+        {
+            "plan.ttup": PLAN + 'kind tps "TPS"\nrisk r "R"\ndistrict d "D"\nsites "tps.csv"\n',
+            "tps.csv": "id,name,kind,district,risk\n" + "t,T,tps,d,r\n" * 100_000,
+        },
+    )
+    problems = [d for d in load_plan(str(entry)).diagnostics if d.code is codes.FILE_TOO_LARGE]
+    [diagnostic] = problems
+    assert diagnostic.span is not None and diagnostic.span.line == 12
+    assert diagnostic.message == f"`{tmp_path / 'tps.csv'}` is too large: over 1 MiB"
+    assert diagnostic.label == "over 1 MiB"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "message"),
+    [
+        (
+            'unit w "W" {\n  strength 3\n  final\n}\n',
+            [("TP206", 9)],
+            "unit `w` has no `force`",
+        ),
+        (
+            'district d "D"\nrayon r "R" {\n  escalates to u\n}\n',
+            [("TP203", 9), ("TP206", 10)],  # (and `d` is never used)
+            "rayon `r` has no `districts`",
+        ),
+        (
+            'unit w "W" {\n  force polri\n  role standby\n  final\n}\n',
+            [("TP207", 11)],
+            "no role `standby`",
+        ),
+    ],
+    ids=["a unit without a force", "a rayon without districts", "an unknown role"],
+)
+def test_a_block_without_a_statement_it_needs_or_with_a_bad_value(
+    tmp_path: Path, text: str, expected: list[tuple[str, int]], message: str
+) -> None:
+    entry = write(tmp_path, {"plan.ttup": PLAN + text})
+    assert found(entry) == expected
+    [diagnostic] = [d for d in load_plan(str(entry)).diagnostics if d.code.id != "TP203"]
+    assert diagnostic.message == message

@@ -1,9 +1,9 @@
 """Whatever text a plan file holds, checking it ends in diagnostics, never in a traceback.
 
-Hypothesis runs with a fixed seed (derandomize): random text, mutations of real plans
-(deleted, repeated and swapped pieces, stray words of the language), and plans generated
-from the grammar itself. The strategies live in tests/fuzzing.py, which bench/fuzz.py runs
-for longer with any seed.
+Hypothesis runs with a fixed seed (derandomize), briefly by default and 1,500 examples each
+in the `slow` set: random text, mutations of real plans (deleted, repeated and swapped
+pieces, stray words of the language), and plans generated from the grammar itself. The
+strategies live in tests/fuzzing.py, which bench/fuzz.py runs for longer with any seed.
 """
 
 from __future__ import annotations
@@ -32,29 +32,49 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> dict[str, tuple[Path,
     return copy_seeds(tmp_path_factory.mktemp("seeds"))
 
 
-@settings(max_examples=1500, **FUZZ)  # type: ignore[arg-type]
-@given(text=random_text())
+# A short run by default; the full count in the `slow` set, which CI runs (pytest -m slow).
+def examples(quick: int) -> list[object]:
+    return [
+        pytest.param(quick, id="quick"),
+        pytest.param(1500, id="long", marks=pytest.mark.slow),
+    ]
+
+
+@pytest.mark.parametrize("count", examples(300))
 def test_random_text_gives_only_diagnostics(
-    workspace: dict[str, tuple[Path, str]], text: str
+    workspace: dict[str, tuple[Path, str]], count: int
 ) -> None:
-    check_text(workspace["minimal"][0], text)
+    @settings(max_examples=count, **FUZZ)  # type: ignore[arg-type]
+    @given(text=random_text())
+    def fuzz(text: str) -> None:
+        check_text(workspace["minimal"][0], text)
+
+    fuzz()
 
 
-@settings(max_examples=1500, **FUZZ)  # type: ignore[arg-type]
-@given(data=st.data(), seed=st.sampled_from([s.name for s in SEEDS]))
+@pytest.mark.parametrize("count", examples(100))
 def test_mutated_plans_give_only_diagnostics(
-    workspace: dict[str, tuple[Path, str]], data: st.DataObject, seed: str
+    workspace: dict[str, tuple[Path, str]], count: int
 ) -> None:
-    folder, original = workspace[seed]
-    check_text(folder, data.draw(mutated(original)))
+    @settings(max_examples=count, **FUZZ)  # type: ignore[arg-type]
+    @given(data=st.data(), seed=st.sampled_from([s.name for s in SEEDS]))
+    def fuzz(data: st.DataObject, seed: str) -> None:
+        folder, original = workspace[seed]
+        check_text(folder, data.draw(mutated(original)))
+
+    fuzz()
 
 
-@settings(max_examples=1500, **FUZZ)  # type: ignore[arg-type]
-@given(text=grammar_plans())
+@pytest.mark.parametrize("count", examples(100))
 def test_grammar_generated_plans_give_only_diagnostics(
-    workspace: dict[str, tuple[Path, str]], text: str
+    workspace: dict[str, tuple[Path, str]], count: int
 ) -> None:
-    check_text(workspace["minimal"][0], text)
+    @settings(max_examples=count, **FUZZ)  # type: ignore[arg-type]
+    @given(text=grammar_plans())
+    def fuzz(text: str) -> None:
+        check_text(workspace["minimal"][0], text)
+
+    fuzz()
 
 
 def test_grammar_generated_plans_mostly_parse() -> None:
@@ -79,6 +99,6 @@ def test_grammar_generated_plans_mostly_parse() -> None:
     assert sum(parsed) >= 0.9 * len(parsed)
     assert declarations == {
         "plan", "include", "force", "kind", "risk", "district", "sites", "site", "unit",
-        "rayon", "pool", "phase", "guard", "personnel",
+        "rayon", "pool", "phase", "guard", "shift", "personnel",
     }  # fmt: skip
     assert len(rules & named) >= 0.8 * len(named), sorted(named - rules)

@@ -120,3 +120,30 @@ def test_the_generator_reproduces_the_table_byte_for_byte(tmp_path: Path) -> Non
     assert (copy / "data" / "tps-2024.csv").read_bytes() == (
         SAMPLE_PLAN / "data" / "tps-2024.csv"
     ).read_bytes()
+
+
+def test_the_personnel_table_is_synthetic_and_one_person_per_place_of_strength(
+    plan: Plan,
+) -> None:
+    header = (SAMPLE_PLAN / "data" / "personel.csv").read_text(encoding="utf-8")[:400]
+    assert "SYNTHETIC" in header and "make_personnel.py" in header
+    people = Counter(p.unit for p in plan.personnel)
+    strength = {u.name: u.strength for u in plan.units if u.force == "polri" and u.strength}
+    assert people == strength and sum(people.values()) == 450
+    assert all(len(p.nrp) == 8 and p.nrp.isdigit() for p in plan.personnel)
+    assert next(p.rank for p in plan.personnel if p.unit == "polres") == "AKBP"
+
+
+def test_the_generator_reproduces_the_personnel_table_byte_for_byte(tmp_path: Path) -> None:
+    copy = tmp_path / "plan"
+    shutil.copytree(SAMPLE_PLAN, copy)
+    (copy / "data" / "personel.csv").unlink()
+    subprocess.run(
+        [sys.executable, str(copy / "make_personnel.py")],
+        check=True,
+        capture_output=True,
+        cwd=tmp_path,
+    )
+    assert (copy / "data" / "personel.csv").read_bytes() == (
+        SAMPLE_PLAN / "data" / "personel.csv"
+    ).read_bytes()

@@ -35,6 +35,14 @@ class PlanNotFound(Exception):
     """The path given is not a plan file, or a folder with one (a usage error, exit 2)."""
 
 
+class OutputRefused(Exception):
+    """A document would be written over a file the plan reads (a usage error, exit 2)."""
+
+
+class _NoEntry(PlanNotFound):
+    """A folder without a plan file of its own (its sub-folders may hold plans)."""
+
+
 @dataclass(frozen=True, slots=True)
 class CheckResult:
     """A plan (None if it could not be resolved) with every diagnostic, in source order."""
@@ -66,20 +74,28 @@ def find_entry(path: str) -> str:
     """The plan file for `path`: in a folder, its `plan.ttup` (or its only .ttup file); for
     a file, the file itself, unless it is part of a plan, included by the `plan.ttup` of
     its folder or of a folder above: then that plan (an editor or a reviewer checks the
-    file they changed, and gets the plan it belongs to)."""
+    file they changed, and gets the plan it belongs to).
+
+    Whatever stands at the plan's name is its entry, a file or not: reading it reports
+    a named pipe, a device or a folder as a diagnostic (it is never waited on)."""
     if os.path.isdir(path):
         entry = os.path.join(path, ENTRY_NAME)
-        if os.path.isfile(entry):
+        if os.path.isdir(entry):
+            raise PlanNotFound(f"{entry} is a folder, not a plan file")
+        if os.path.lexists(entry):
             return entry
-        candidates = sorted(f for f in os.listdir(path) if f.endswith(".ttup"))
+        try:
+            candidates = sorted(f for f in os.listdir(path) if f.endswith(".ttup"))
+        except OSError as error:
+            raise PlanNotFound(f"cannot read the folder {path}: {error.strerror}") from error
         if len(candidates) == 1:
             return os.path.join(path, candidates[0])
         found = ", ".join(candidates) if candidates else "no .ttup files"
-        raise PlanNotFound(f"{path} has no {ENTRY_NAME} ({found}); name the plan file")
-    if not os.path.exists(path):
+        raise _NoEntry(f"{path} has no {ENTRY_NAME} ({found}); name the plan file")
+    if not os.path.lexists(path):
         raise PlanNotFound(f"no such file or folder: {path}")
     if not os.path.isfile(path):
-        raise PlanNotFound(f"not a file: {path}")
+        return path
     return _including_plan(path) or path
 
 
@@ -102,20 +118,23 @@ def _including_plan(path: str) -> str | None:
         folder = parent
 
 
-def find_plans(path: str) -> list[str]:
+def find_plans(path: str, unreadable: list[str] | None = None) -> list[str]:
     """The plans at `path`: its plan file, or every `plan.ttup` below a folder that has none
-    at its top (hidden folders skipped), in path order."""
+    at its top (hidden folders skipped), in path order. A folder below that cannot be
+    searched is said in `unreadable` ("FOLDER: why"), never passed over in silence."""
     try:
         return [find_entry(path)]
-    except PlanNotFound:
-        if not os.path.isdir(path):
-            raise
+    except _NoEntry:
+        pass
     found = []
-    for folder, subfolders, files in os.walk(path):
+    problems: list[OSError] = []
+    for folder, subfolders, files in os.walk(path, onerror=problems.append):
         subfolders[:] = sorted(d for d in subfolders if not d.startswith("."))
         if ENTRY_NAME in files:
             found.append(os.path.join(folder, ENTRY_NAME))
-    if not found:
+    if unreadable is not None:
+        unreadable.extend(f"{error.filename}: {error.strerror}" for error in problems)
+    if not found and not problems:
         raise PlanNotFound(f"no {ENTRY_NAME} in {path} or below it")
     return sorted(found)
 
@@ -167,8 +186,9 @@ class BuildResult:
 
 def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
     """Check the plan at `path` and, if it has no errors, write its documents into `out`
-    atomically. Raises PlanNotFound, render.BuildError (a template or catalogue that
-    cannot be used) and OSError (the folder cannot be written)."""
+    atomically. Raises PlanNotFound, OutputRefused (a document would replace a file the
+    plan reads), render.BuildError (a template or catalogue that cannot be used) and
+    OSError (the folder cannot be written)."""
     from ttuplan.render import render_documents
     from ttuplan.render.fingerprint import fingerprint
     from ttuplan.render.output import write_outputs
@@ -185,6 +205,12 @@ def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
             fingerprint(result.sources, result.entry),
             options,
         )
+    read = {os.path.realpath(file) for file in result.sources.paths()}
+    for name in documents.files:
+        if os.path.realpath(out / name) in read:
+            raise OutputRefused(
+                f"{out / name} is a file the plan reads; write the documents into another folder"
+            )
     with progress.part(0.2, 1.0):
         written = write_outputs(out, documents.files)
     return BuildResult(result, tuple(written))
@@ -192,8 +218,9 @@ def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
 
 @dataclass(frozen=True, slots=True)
 class DiffResult:
-    """Two plans and what the change does; `change` is None when `refused` (a plan with
-    errors, which cannot be compared) is set."""
+    """Two plans and what the change does; `change` is None when `refused` (a plan that
+    could not be resolved, which cannot be compared) is set. A plan whose checks find
+    problems is compared: the problems are what a reviewer must see."""
 
     old: CheckResult
     new: CheckResult
@@ -205,7 +232,7 @@ class DiffResult:
 
 
 def _broken(result: CheckResult) -> bool:
-    return bool(result.errors) or result.plan is None or result.deployment is None
+    return result.plan is None or result.deployment is None
 
 
 def diff_plans(old_path: str, new_path: str) -> DiffResult:
@@ -214,14 +241,7 @@ def diff_plans(old_path: str, new_path: str) -> DiffResult:
     from ttuplan.diff import diff_deployments
 
     old, new = check_plan(old_path), check_plan(new_path)
-    if (
-        old.plan is None
-        or old.deployment is None
-        or new.plan is None
-        or new.deployment is None
-        or old.errors
-        or new.errors
-    ):
+    if old.plan is None or old.deployment is None or new.plan is None or new.deployment is None:
         return DiffResult(old, new, None)
     change = diff_deployments(old.plan, old.deployment, new.plan, new.deployment)
     return DiffResult(old, new, change)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -22,6 +23,7 @@ from ttuplan.constants import (
     REPORT_FORMATS,
 )
 from ttuplan.diagnostics import codes
+from ttuplan.terminal import visible
 
 if TYPE_CHECKING:
     from ttuplan.api import CheckResult
@@ -114,21 +116,30 @@ def check(
     results: list[CheckResult] = []
     entries: list[str] = []
     for path in plans:
+        unreadable: list[str] = []
         try:
-            entries.extend(e for e in find_plans(path) if e not in entries)
+            entries.extend(e for e in find_plans(path, unreadable) if e not in entries)
         except PlanNotFound as error:
-            click.echo(f"ttuplan: error: {error}", err=True)  # and go on with the others
+            click.echo(visible(f"ttuplan: error: {error}"), err=True)  # and go on with the others
+            exit_code = EXIT_USAGE
+        for folder in unreadable:  # plans there could not even be looked for
+            click.echo(visible(f"ttuplan: error: cannot search {folder}"), err=True)
             exit_code = EXIT_USAGE
     for entry in entries:
-        with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
-            result = check_plan(entry)
+        try:
+            with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
+                result = check_plan(entry)
+        except PlanNotFound as error:  # gone, or unreadable, since it was found
+            click.echo(visible(f"ttuplan: error: {error}"), err=True)
+            exit_code = EXIT_USAGE
+            continue
         if result.failed(strict) and exit_code == EXIT_CLEAN:
             exit_code = EXIT_PROBLEMS
         results.append(result)
         if output == "text" and not (quiet and not result.diagnostics and not summary):
             _report_text(result, summary, max_diagnostics, _use_color(color, sys.stdout))
     if output != "text":
-        click.echo(_report_machine(results, output, summary), nl=False)
+        click.echo(visible(_report_machine(results, output, summary), lines=True), nl=False)
     sys.exit(exit_code)
 
 
@@ -141,7 +152,8 @@ def _report_text(result: CheckResult, summary: bool, limit: int, color: bool) ->
         text = render_text(result.diagnostics, result.sources, color=color, limit=limit)
         click.echo(text, color=color)
     if summary and result.plan is not None and result.deployment is not None:
-        click.echo(summary_text(summary_data(result.plan, result.deployment)), color=color)
+        text = summary_text(summary_data(result.plan, result.deployment))
+        click.echo(visible(text, lines=True), color=color)
     detail = ""
     if result.plan is not None:
         p = result.plan
@@ -161,7 +173,11 @@ def _report_machine(results: list[CheckResult], output: str, summary: bool) -> s
     from ttuplan.summary import summary_data
 
     diagnostics = [d for result in results for d in result.diagnostics]
-    root = repository_root(Path.cwd())
+    try:
+        here = Path.cwd()
+    except OSError:  # the working folder was deleted under the run: start from the plan's
+        here = Path(os.path.dirname(os.path.abspath(results[0].entry)) if results else os.sep)
+    root = repository_root(here)
     if output == "sarif":
         return render_sarif(diagnostics, __version__, root)
     if output == "github":
@@ -189,11 +205,7 @@ def explain(code: str | None) -> None:
 
         close = suggest(code.upper(), codes.BY_ID) or suggest(code.lower(), codes.BY_SLUG)
         hint = f" (did you mean {close}?)" if close else ""
-        click.echo(
-            f"ttuplan: error: no diagnostic code `{code}`{hint}; `ttuplan explain` lists them",
-            err=True,
-        )
-        sys.exit(EXIT_USAGE)
+        _fail(f"no diagnostic code `{code}`{hint}; `ttuplan explain` lists them")
     click.echo(f"{found.id} {found.slug} ({found.severity.value}, {found.family.value})\n")
     click.echo(f"{found.summary[0].upper()}{found.summary[1:]}.\n")
     click.echo(found.explanation)
@@ -205,8 +217,8 @@ def explain(code: str | None) -> None:
     "-o",
     "--output",
     "out",
-    type=click.Path(file_okay=False, path_type=Path),
-    default=Path("out"),
+    type=click.Path(file_okay=False),
+    default="out",
     show_default=True,
     help="Folder to write the documents in.",
 )
@@ -232,7 +244,7 @@ def explain(code: str | None) -> None:
 @_quiet_option("nor the files written")
 def build(
     plan: str,
-    out: Path,
+    out: str,
     lang: str | None,
     templates: Path | None,
     formats: str,
@@ -244,8 +256,11 @@ def build(
     A plan with errors gets no documents: its diagnostics are printed instead. Writing is
     atomic: a failed build leaves the previous documents as they were.
     """
-    from ttuplan.api import PlanNotFound, build_documents
+    from ttuplan.api import OutputRefused, PlanNotFound, build_documents
     from ttuplan.render import BuildError, BuildOptions
+
+    if not out:  # Path("") is the current folder: a slip, not a choice
+        raise click.BadParameter("give a folder (`-o .` for the current one)", param_hint="-o")
 
     chosen = tuple(f.strip() for f in formats.split(",") if f.strip())
     unknown = [f for f in chosen if f not in DOCUMENT_FORMATS]
@@ -256,27 +271,25 @@ def build(
     options = BuildOptions(language=lang, templates=templates, formats=chosen)
     try:
         with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
-            built = build_documents(plan, out, options)
-    except PlanNotFound as error:
-        _fail(str(error))
-    except BuildError as error:
+            built = build_documents(plan, Path(out), options)
+    except (PlanNotFound, OutputRefused, BuildError) as error:
         _fail(str(error))
     except OSError as error:
-        _fail(f"cannot write {out}: {error.strerror or error}")
+        _fail(f"cannot write {error.filename or out}: {error.strerror or error}")
     result = built.check
     if not built.written:
         _report_text(result, False, 50, _use_color(color, sys.stdout))
         click.echo("ttuplan: no documents written: the plan has errors", err=True)
         sys.exit(EXIT_PROBLEMS)
     for path in built.written if not quiet else ():
-        click.echo(f"wrote {path}")
+        click.echo(visible(f"wrote {path}"))
     if result.warnings:
         click.echo(f"ttuplan: {result.warnings} warning(s); the briefing lists them", err=True)
 
 
 def _fail(message: str) -> NoReturn:
     """A usage or I/O error: one line on stderr, exit 2."""
-    click.echo(f"ttuplan: error: {message}", err=True)
+    click.echo(visible(f"ttuplan: error: {message}"), err=True)
     sys.exit(EXIT_USAGE)
 
 
@@ -295,7 +308,7 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
     """What a change does to the deployment: staffing per district, unit and phase, posts,
     risk classes, districts changing hands, reserves, escalation edges.
 
-    Exit 0: no change; 1: changes; 2: an error (a plan that does not check, no such file).
+    Exit 0: no change; 1: changes; 2: an error (a plan that cannot be resolved, no such file).
     """
     import json
     import tempfile
@@ -319,11 +332,11 @@ def diff(plans: tuple[str, ...], revision: str | None, output: str) -> None:
     if change is None:
         refused = compared.refused or compared.new
         _report_text(refused, False, 20, _use_color("auto", sys.stdout))
-        _fail(f"{refused.entry} has errors; fix them to compare")
+        _fail(f"{refused.entry} cannot be resolved; fix its errors to compare")
     if output == "json":
-        click.echo(json.dumps(diff_json(change), ensure_ascii=False, indent=2))
+        click.echo(visible(json.dumps(diff_json(change), ensure_ascii=False, indent=2), lines=True))
     else:
-        click.echo(diff_text(change), nl=False)
+        click.echo(visible(diff_text(change), lines=True), nl=False)
     sys.exit(EXIT_CLEAN if change.empty else EXIT_PROBLEMS)
 
 
@@ -361,7 +374,10 @@ def graph(plan: str, output: str, focus: str | None, hierarchy: bool) -> None:
     if focus is not None and focus not in names:
         close = suggest(focus, names)
         click.echo(
-            f"ttuplan: error: no unit `{focus}`" + (f"; did you mean `{close}`?" if close else ""),
+            visible(
+                f"ttuplan: error: no unit `{focus}`"
+                + (f"; did you mean `{close}`?" if close else "")
+            ),
             err=True,
         )
         sys.exit(EXIT_USAGE)
@@ -377,7 +393,7 @@ def graph(plan: str, output: str, focus: str | None, hierarchy: bool) -> None:
         if output == "mermaid"
         else dot(drawing, phases, result.plan.info.label)
     )
-    click.echo(text, nl=False)
+    click.echo(visible(text, lines=True), nl=False)
 
 
 @main.command()
@@ -393,9 +409,11 @@ def init(folder: Path, title: str) -> None:
         written = create_plan(folder, title)
     except FolderNotEmpty as error:
         _fail(str(error))
+    except OSError as error:
+        _fail(f"cannot write {error.filename or folder}: {error.strerror or error}")
     for path in written:
-        click.echo(f"created {path}")
-    click.echo(f"next: edit the EXAMPLE lines, then `ttuplan check {folder}`")
+        click.echo(visible(f"created {path}"))
+    click.echo(visible(f"next: edit the EXAMPLE lines, then `ttuplan check {folder}`"))
 
 
 @main.command("fmt")
@@ -412,7 +430,7 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
 
     run = FormatRun(paths or (".",), check=check, diff=diff)
     for message in run.messages():
-        click.echo(message.text, err=message.err, nl=False)
+        click.echo(visible(message.text, lines=True), err=message.err, nl=False)
     sys.exit(run.exit_code)
 
 
@@ -426,6 +444,12 @@ def lsp() -> None:
     serve_forever()
 
 
+def _interrupt(number: int, frame: object) -> NoReturn:
+    """SIGTERM (a CI job cancelled, `kill`) ends a run as Ctrl-C does: what it was
+    writing is removed, and the previous documents stay."""
+    raise KeyboardInterrupt
+
+
 def entry() -> None:
     """The `ttuplan` program: `main`, then an exit that skips interpreter teardown.
 
@@ -437,6 +461,7 @@ def entry() -> None:
     that calls it) exits normally.
     """
     gc.disable()  # a one-shot process: see ttuplan.gcpause
+    signal.signal(signal.SIGTERM, _interrupt)
     try:
         main()
         code: int | str | None = 0
@@ -450,4 +475,13 @@ def entry() -> None:
         sys.stderr.flush()
     except OSError:  # the reader went away (`ttuplan check | head`): nothing more to say
         pass
+    _save_coverage()
     os._exit(code or 0)
+
+
+def _save_coverage() -> None:
+    """Save coverage data when the run is measured: os._exit skips coverage's exit handler."""
+    coverage = sys.modules.get("coverage")  # never imported here: start-up time is a budget
+    current = coverage.Coverage.current() if coverage is not None else None
+    if current is not None:  # pragma: no branch (unmeasured runs are not seen by coverage)
+        current.save()

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import NamedTuple
 
+from ttuplan.model import Person
 from ttuplan.source import NOWHERE, Span
 
 
@@ -124,7 +125,8 @@ class Shortfall:
 class Load:
     """A unit's commitments in one phase against its own strength: what this phase holds
     and posts, and `peak`, the most it has out at any moment of the phase (phases that
-    overlap it included)."""
+    overlap it included); `resting`, people the roster found resting after an earlier
+    duty (or on another) then, who are not spare either."""
 
     unit: str
     strength: int
@@ -132,10 +134,11 @@ class Load:
     held: int  # by reserves
     posted: int  # on posts
     peak: int
+    resting: int = 0
 
     @property
     def spare(self) -> int:
-        return max(self.strength - self.peak, 0) if self.available else 0
+        return max(self.strength - self.peak - self.resting, 0) if self.available else 0
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -147,6 +150,7 @@ class ClassLine:
     sites: int
     by_ratio: Fraction  # what the class's ratio asks for (0 for fixed guards)
     by_posts: int  # what the posts need on duty at once (the ratio rounded up per post)
+    in_all: int  # what the posts need in all: a crew per shift
     allocated: int  # people given, in all (every shift)
 
 
@@ -189,10 +193,31 @@ class Escalation:
         return frozenset(n for p in self.phases for n in p.dead_ends)
 
 
+class Member(NamedTuple):
+    """One place on a roster: a named person, a numbered place, or a place to be named."""
+
+    unit: str
+    number: int  # the place's number within its unit in its phase, from 1
+    shift: str  # "" without shifts
+    person: Person | None = None
+    unnamed: bool = False  # the unit has people in the table, but none free for this place
+    leader: bool = False  # the crew's leader: its most senior named member
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Roster:
+    """Who fills every place, from the personnel table: on posts by (phase, post id), in
+    reserves by (phase, holder); crews in shift order."""
+
+    posts: dict[tuple[str, str], tuple[Member, ...]] = field(default_factory=dict)
+    holds: dict[tuple[str, str], tuple[Member, ...]] = field(default_factory=dict)
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Deployment:
     phases: tuple[PhaseDeployment, ...] = ()
     escalation: Escalation = Escalation()
+    roster: Roster | None = None  # named people, when the plan has a personnel table
 
     def phase(self, name: str) -> PhaseDeployment | None:
         return next((p for p in self.phases if p.phase == name), None)

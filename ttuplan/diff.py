@@ -2,11 +2,13 @@
 
 Compares two checked plans: people on posts per phase, district and force; people each
 unit commits per phase; posts added and removed; sites added, removed or reclassed;
-districts that changed hands; reserves; unit strengths; escalation edges (per phase).
+districts that changed hands; reserves; unit strengths; escalation edges (per phase);
+when each phase runs, its muster and its shifts.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -33,6 +35,8 @@ class PlanDiff:
     strengths: dict[str, tuple[int | None, int | None]] = field(default_factory=dict)
     edges_added: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)  # -> phases
     edges_removed: dict[tuple[str, str], tuple[str, ...]] = field(default_factory=dict)
+    # (phase, "period" | "muster" | "shifts") -> as written before and after ("" if none)
+    timing: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -68,6 +72,7 @@ class PlanDiff:
             (len(self.strengths), "strength changed"),
             (len(self.edges_added), "escalation edge added"),
             (len(self.edges_removed), "escalation edge removed"),
+            (len({phase for phase, _ in self.timing}), "phase retimed"),
         ):
             if count:
                 word = what.replace(" ", "s ", 1) if count != 1 else what
@@ -112,7 +117,34 @@ def diff_deployments(
             result.edges_removed[edge] = gone
         if came:
             result.edges_added[edge] = came
+    _compare_timing(old, new, result.timing)
     return result
+
+
+def _compare_timing(old: m.Plan, new: m.Plan, into: dict[tuple[str, str], tuple[str, str]]) -> None:
+    """When each phase runs, when and where it musters, its shifts: a change to any moves
+    people in time though no count changes (a phase moved by five weeks said "no change")."""
+    before, after = _timing(old), _timing(new)
+    for phase in [*before, *(name for name in after if name not in before)]:
+        was, now = before.get(phase, {}), after.get(phase, {})
+        for what in ("period", "muster", "shifts"):
+            if was.get(what, "") != now.get(what, ""):
+                into[(phase, what)] = (was.get(what, ""), now.get(what, ""))
+
+
+def _timing(plan: m.Plan) -> dict[str, dict[str, str]]:
+    return {
+        phase.name: {
+            "period": f"{_moment(phase.start)} .. {_moment(phase.end)}",
+            "muster": f"{phase.muster.time:%H:%M} {phase.muster.place}" if phase.muster else "",
+            "shifts": ", ".join(f"{s.name} {s.start:%H:%M}..{s.end:%H:%M}" for s in phase.shifts),
+        }
+        for phase in plan.phases
+    }
+
+
+def _moment(moment: dt.datetime) -> str:
+    return moment.isoformat(sep=" ", timespec="minutes")
 
 
 def _compare_counts(before: dict[Any, int], after: dict[Any, int], into: dict[Any, Count]) -> None:
@@ -221,6 +253,13 @@ def diff_text(d: PlanDiff, limit: int = 40) -> str:
         "escalation edges removed",
         [f"- {s} -> {t} ({', '.join(p)})" for (s, t), p in d.edges_removed.items()],
     )
+    section(
+        "phases retimed (period, muster, shifts)",
+        [
+            f"{phase:<14} {what:<7} {b or '(none)'} -> {a or '(none)'}"
+            for (phase, what), (b, a) in d.timing.items()
+        ],
+    )
     lines.append(d.summary())
     return "\n".join(lines) + "\n"
 
@@ -258,6 +297,9 @@ def diff_json(d: PlanDiff) -> dict[str, Any]:
         ],
         "edges_removed": [
             {"from": s, "to": t, "phases": list(p)} for (s, t), p in d.edges_removed.items()
+        ],
+        "phases": [
+            {"phase": p, "what": w, "before": b, "after": a} for (p, w), (b, a) in d.timing.items()
         ],
         "force_change": d.force_change(),
     }

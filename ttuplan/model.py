@@ -15,6 +15,8 @@ from ttuplan.source import NOWHERE, Span
 DEFAULT_SPEED_KMH = 40.0
 DEFAULT_DETOUR = 1.4
 DEFAULT_ESCALATION_LIMIT = 6
+DEFAULT_REST_MINUTES = 8 * 60  # the least rest between two duties of one person
+DEFAULT_DUTY_LIMIT_MINUTES = 24 * 60  # the longest one duty may be
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -39,6 +41,10 @@ class PlanInfo(Located):
     speed_kmh: float = DEFAULT_SPEED_KMH
     detour: float = DEFAULT_DETOUR
     escalation_limit: int = DEFAULT_ESCALATION_LIMIT
+    rest_minutes: int = DEFAULT_REST_MINUTES
+    duty_limit_minutes: int = DEFAULT_DUTY_LIMIT_MINUTES
+    rest_span: Span | None = field(default=None, compare=False, repr=False)
+    duty_limit_span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -218,8 +224,10 @@ class Phase(Located):
     start: dt.datetime
     end: dt.datetime
     guards: tuple[Guard, ...] = ()
-    shifts: tuple[Shift, ...] = ()
+    shifts: tuple[Shift, ...] = ()  # none: the plan's shifts, if it has any
     muster: Muster | None = None
+    duty_limit_minutes: int | None = None  # an exception to the plan's `duty limit`
+    duty_limit_span: Span | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -230,6 +238,9 @@ class Person(Located):
     unit: str
     phone: str = ""
     shifts: tuple[str, ...] = ()  # shift names this person works (any phase with them)
+    district: str = ""  # home district, if the table says
+    village: str = ""
+    leader: bool = False  # may lead a post (the `leader` column)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -247,5 +258,6 @@ class Plan:
     pools: tuple[Pool, ...] = ()
     phases: tuple[Phase, ...] = ()
     guards: tuple[Guard, ...] = ()  # top-level guards; they hold in their `during` phases
+    shifts: tuple[Shift, ...] = ()  # top-level shifts: of every phase without its own
     personnel: tuple[Person, ...] = ()
     files: tuple[str, ...] = field(default=(), compare=False)

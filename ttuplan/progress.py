@@ -20,6 +20,8 @@ from contextlib import contextmanager
 from contextvars import ContextVar
 from typing import TextIO
 
+from ttuplan.terminal import visible
+
 DELAY = 0.75  # seconds before the bar appears
 REDRAW = 0.1  # seconds between redraws
 BAR_WIDTH = 24
@@ -86,7 +88,7 @@ class Bar:
     def line(self, now: float) -> str:
         filled = round(self.done * BAR_WIDTH)
         bar = "#" * filled + "-" * (BAR_WIDTH - filled)
-        text = f"[{bar}] {self.done:4.0%}  {now - self.started:5.1f} s  {self.label}"
+        text = f"[{bar}] {self.done:4.0%}  {now - self.started:5.1f} s  {visible(self.label)}"
         return text[: max(self.columns - 1, 10)]
 
     def _draw(self, now: float) -> None:

@@ -24,14 +24,29 @@ def _git(folder: Path, *args: str) -> bytes:
 
 
 def export_plan(entry: str, revision: str, into: Path) -> str:
-    """Write the plan's folder at `revision` under `into`; return the entry file there."""
+    """Write the plan's folder at `revision` under `into`; return the entry file there.
+
+    The revision is never read as an option (`--output=FILE` would make git write
+    there), and a link that the export may not make (an absolute one, one leading out
+    of `into`) is left out, as if the file were not there.
+    """
+    if not revision or revision.startswith("-"):
+        raise RevisionError(f"`{revision}` is not a revision: a revision cannot start with `-`")
     folder = Path(os.path.dirname(os.path.abspath(entry)))
     root = Path(_git(folder, "rev-parse", "--show-toplevel").decode().strip())
     relative = folder.resolve().relative_to(root.resolve())
     archive = _git(root, "archive", "--format=tar", revision, "--", relative.as_posix() or ".")
     with tarfile.open(fileobj=io.BytesIO(archive)) as tar:
-        tar.extractall(into, filter="data")
+        tar.extractall(into, filter=_within)
     old_entry = into / relative / os.path.basename(entry)
     if not old_entry.is_file():
         raise RevisionError(f"{relative / os.path.basename(entry)} did not exist at {revision}")
     return str(old_entry)
+
+
+def _within(member: tarfile.TarInfo, into: str) -> tarfile.TarInfo | None:
+    """tarfile's `data` filter, leaving out (instead of failing on) what it refuses."""
+    try:
+        return tarfile.data_filter(member, into)
+    except tarfile.FilterError:
+        return None

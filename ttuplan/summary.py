@@ -1,8 +1,9 @@
 """The deployment in numbers, without documents: `ttuplan check --summary`.
 
 Per phase, for each force, the risk-class table (sites; people the class's ratio asks
-for; people its posts need, the ratio rounded up per post; people allocated) and each
-unit's load against its strength. As data (for JSON) and as text.
+for; people its posts need on duty at once, the ratio rounded up per post; in all, a
+crew per shift; people allocated) and each unit's load against its strength. As data
+(for JSON) and as text.
 """
 
 from __future__ import annotations
@@ -12,6 +13,7 @@ from fractions import Fraction
 from typing import Any
 
 from ttuplan.deployment import ClassLine, Deployment, PhaseDeployment
+from ttuplan.duties import shifts_of
 from ttuplan.model import Phase, Plan, RiskClass
 
 Row = dict[str, Any]
@@ -41,10 +43,12 @@ def rule_text(risk: RiskClass, force: str) -> str:
 def summary_data(plan: Plan, deployment: Deployment) -> dict[str, Any]:
     risks = {r.name: r for r in plan.risks}
     phases = {p.name: p for p in plan.phases}
-    return {"phases": [_phase(phases[d.phase], d, risks) for d in deployment.phases]}
+    return {"phases": [_phase(plan, phases[d.phase], d, risks) for d in deployment.phases]}
 
 
-def _phase(phase: Phase, deployment: PhaseDeployment, risks: dict[str, RiskClass]) -> Row:
+def _phase(
+    plan: Plan, phase: Phase, deployment: PhaseDeployment, risks: dict[str, RiskClass]
+) -> Row:
     forces: dict[str, list[ClassLine]] = defaultdict(list)
     for line in deployment.classes:
         forces[line.force].append(line)
@@ -54,6 +58,7 @@ def _phase(phase: Phase, deployment: PhaseDeployment, risks: dict[str, RiskClass
         "start": phase.start.isoformat(timespec="minutes"),
         "end": phase.end.isoformat(timespec="minutes"),
         "posts": len(deployment.posts),
+        "shifts": [f"{s.name} {s.start:%H:%M} .. {s.end:%H:%M}" for s in shifts_of(plan, phase)],
         "forces": [_force(force, lines, risks) for force, lines in forces.items()],
         "units": [
             {
@@ -63,6 +68,7 @@ def _phase(phase: Phase, deployment: PhaseDeployment, risks: dict[str, RiskClass
                 "held": load.held,
                 "posted": load.posted,
                 "spare": load.spare,
+                "resting": load.resting,
             }
             for load in deployment.loads
             if load.strength
@@ -100,6 +106,7 @@ def _row(line: ClassLine, risks: dict[str, RiskClass], force: str) -> Row:
         "sites": line.sites,
         "by_ratio": number(line.by_ratio) if risk else None,
         "by_posts": line.by_posts,
+        "in_all": line.in_all,
         "allocated": line.allocated,
     }
 
@@ -109,6 +116,7 @@ def _total(lines: list[ClassLine]) -> Row:
         "sites": sum(line.sites for line in lines),
         "by_ratio": number(sum((line.by_ratio for line in lines), Fraction(0))),
         "by_posts": sum(line.by_posts for line in lines),
+        "in_all": sum(line.in_all for line in lines),
         "allocated": sum(line.allocated for line in lines),
     }
 
@@ -117,14 +125,22 @@ def summary_text(data: dict[str, Any]) -> str:
     lines: list[str] = []
     for phase in data["phases"]:
         start, end = phase["start"].replace("T", " "), phase["end"].replace("T", " ")
+        shifts = f", shifts {', '.join(phase['shifts'])}" if phase["shifts"] else ""
         lines.append(
             f"phase {phase['phase']}: {phase['label']} ({start} .. {end}), "
-            f"{counted(phase['posts'], 'post')}"
+            f"{counted(phase['posts'], 'post')}{shifts}"
         )
         for force in phase["forces"]:
             lines.append(
                 _table_line(
-                    force["force"], "rule", "sites", "by ratio", "by posts", "allocated", indent=2
+                    force["force"],
+                    "rule",
+                    "sites",
+                    "by ratio",
+                    "by posts",
+                    "in all",
+                    "allocated",
+                    indent=2,
                 )
             )
             rows = list(force["classes"])
@@ -136,12 +152,16 @@ def summary_text(data: dict[str, Any]) -> str:
                 )
             rows.append({**force["total"], "label": "total", "rule": ""})
             lines.extend(_class_line(row) for row in rows)
-        lines.append(f"  {'unit':<36} {'strength':>8} {'held':>6} {'posted':>7} {'spare':>9}")
+        resting = any(unit["resting"] for unit in phase["units"])
+        lines.append(
+            f"  {'unit':<36} {'strength':>8} {'held':>6} {'posted':>7} {'spare':>9}"
+            + (f" {'resting':>8}" if resting else "")
+        )
         for unit in phase["units"]:
             spare = f"{unit['spare']:,}" if unit["available"] else "not there"
             lines.append(
                 f"    {unit['unit']:<34} {unit['strength']:>8,} {unit['held']:>6,} "
-                f"{unit['posted']:>7,} {spare:>9}"
+                f"{unit['posted']:>7,} {spare:>9}" + (f" {unit['resting']:>8,}" if resting else "")
             )
         for short in phase["shortfalls"]:
             why = "" if short["covered"] else f" (no {short['force']} unit covers it)"
@@ -162,15 +182,23 @@ def _class_line(row: Row) -> str:
         f"{row['sites']:,}",
         shown,
         f"{row['by_posts']:,}",
+        f"{row['in_all']:,}",
         f"{row['allocated']:,}",
         indent=4,
     )
 
 
 def _table_line(
-    first: str, rule: str, sites: str, ratio: str, posts: str, allocated: str, indent: int
+    first: str,
+    rule: str,
+    sites: str,
+    ratio: str,
+    posts: str,
+    in_all: str,
+    allocated: str,
+    indent: int,
 ) -> str:
     return (
         f"{' ' * indent}{first:<{24 - indent}} {rule:<14} {sites:>6} {ratio:>9} {posts:>9} "
-        f"{allocated:>10}"
+        f"{in_all:>7} {allocated:>10}"
     )

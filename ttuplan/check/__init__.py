@@ -13,7 +13,7 @@ from dataclasses import replace
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.check import coverage, escalation, reach, timeline
+from ttuplan.check import coverage, escalation, reach, roster, timeline
 from ttuplan.check.allocate import Allocation, allocate
 from ttuplan.diagnostics.model import Diagnostic
 
@@ -25,6 +25,9 @@ RULES: tuple[Rule, ...] = (
     timeline.shift_gaps,
     timeline.shift_overlaps,
     timeline.double_booked,
+    timeline.duties_too_long,
+    timeline.rest_too_short,
+    roster.incomplete,
     # coverage
     coverage.uncovered,
     coverage.understaffed,
@@ -41,12 +44,34 @@ RULES: tuple[Rule, ...] = (
 )
 
 
+ROSTER_ROUNDS = 4  # at most this many allocations when people turn out to be resting
+
+
 def check(plan: m.Plan) -> tuple[Allocation, list[Diagnostic]]:
-    """The plan's allocation and every problem the rules find in it."""
-    allocation = allocate(plan)
-    progress.stage("escalation chains", 0.85)
-    guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
-    analysed = escalation.analyse_escalation(plan, guarding)
-    allocation = replace(allocation, deployment=replace(allocation.deployment, escalation=analysed))
+    """The plan's allocation and every problem the rules find in it.
+
+    With a personnel table, the people are placed after the allocation; a unit whose
+    table lists all its strength but whose people cannot all take their places, because
+    they rest after an earlier duty or are on another at the time, gives fewer people in
+    that phase, and the allocation is made again, so that another unit takes those
+    places if one can (at most ROSTER_ROUNDS times)."""
+    resting: dict[tuple[str, str], int] = {}
+    for _ in range(ROSTER_ROUNDS):
+        allocation = allocate(plan, resting)
+        progress.stage("escalation chains", 0.85)
+        guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
+        analysed = escalation.analyse_escalation(plan, guarding)
+        deployment = replace(allocation.deployment, escalation=analysed)
+        gaps: tuple[roster.Gap, ...] = ()
+        if plan.personnel:
+            progress.stage("rostering", 0.88)
+            named, gaps = roster.assign_people(plan, deployment)
+            deployment = replace(deployment, roster=named)
+        allocation = replace(allocation, deployment=deployment, roster_gaps=gaps)
+        more = roster.resting_people(plan, gaps)
+        if not more:
+            break
+        for key, people in more.items():
+            resting[key] = resting.get(key, 0) + people
     progress.stage("checking the rules", 0.9)
     return allocation, [problem for rule in RULES for problem in rule(plan, allocation)]

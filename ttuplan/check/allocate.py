@@ -28,7 +28,7 @@ from __future__ import annotations
 
 import bisect
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 from operator import itemgetter
@@ -155,6 +155,7 @@ class Allocation:
     unruled: tuple[Unruled, ...] = ()
     overcommits: tuple[Overcommit, ...] = ()
     cuts: tuple[Cut, ...] = ()
+    roster_gaps: tuple[object, ...] = ()  # check.roster.Gap: places no listed person can take
 
 
 @dataclass
@@ -185,8 +186,10 @@ class _Phase:
 _PEOPLE = itemgetter(1)
 
 
-def allocate(plan: m.Plan) -> Allocation:
-    """Reserves held, then every post staffed as the objective says; see the module."""
+def allocate(plan: m.Plan, resting: Mapping[tuple[str, str], int] | None = None) -> Allocation:
+    """Reserves held, then every post staffed as the objective says; see the module.
+    `resting`: (unit, phase) -> people of the unit that the roster found resting after an
+    earlier duty, so not to be given posts in that phase (see check.check)."""
     index = SiteIndex(plan.sites)
     lasting = [p for p in plan.phases if runs(p)]
     intervals = timeline(lasting)
@@ -201,7 +204,7 @@ def allocate(plan: m.Plan) -> Allocation:
         holds, drawn = _hold_reserves(plan, phase)
         overdraws.extend(drawn)
         state[phase.name] = _Phase(phase, posts, holds)
-    solver = _Solver(plan, intervals, state)
+    solver = _Solver(plan, intervals, state, resting or {})
     for number, group in enumerate(overlapping_groups(lasting)):
         names = ", ".join(p.name for p in group)
         where = f"phase {names}" if len(group) == 1 else f"phases {names}"
@@ -279,8 +282,14 @@ def _hold_reserves(plan: m.Plan, phase: m.Phase) -> tuple[list[Hold], list[Overd
 class _Solver:
     """The allocation of every group of phases, and what is counted from it."""
 
-    def __init__(self, plan: m.Plan, intervals: tuple[Interval, ...], state: dict[str, _Phase]):
-        self.plan, self.intervals, self.state = plan, intervals, state
+    def __init__(
+        self,
+        plan: m.Plan,
+        intervals: tuple[Interval, ...],
+        state: dict[str, _Phase],
+        resting: Mapping[tuple[str, str], int],
+    ):
+        self.plan, self.intervals, self.state, self.resting = plan, intervals, state, resting
         self.units = {u.name: u for u in plan.units}
         self.staff = staffing(plan)
         self.order = locality_order(plan, self.staff)
@@ -327,7 +336,12 @@ class _Solver:
     def flow_phase(self, phase: m.Phase) -> None:
         state = self.state[phase.name]
         left = {
-            u.name: max((u.strength or 0) - self._held_in(u.name, phase.name), 0)
+            u.name: max(
+                (u.strength or 0)
+                - self._held_in(u.name, phase.name)
+                - self.resting.get((u.name, phase.name), 0),
+                0,
+            )
             if available(u, phase)
             else 0
             for u in self.plan.units
@@ -518,6 +532,10 @@ class _Solver:
             for u in self.plan.units
             for i in intervals
         }
+        for (unit, phase), people in self.resting.items():
+            for i in self.in_interval.get(phase, ()):
+                if (unit, i) in left:
+                    left[(unit, i)] = max(left[(unit, i)] - people, 0)
         forces = list(
             dict.fromkeys(f for n in names for p in self.state[n].posts for f, _ in p.need)
         )
@@ -794,6 +812,7 @@ class _Solver:
                 held=held[u.name],
                 posted=posted[u.name],
                 peak=peak.get(u.name, 0),
+                resting=self.resting.get((u.name, phase.name), 0),
             )
             for u in self.plan.units
         )
@@ -943,11 +962,13 @@ def _class_lines(plan: m.Plan, state: _Phase) -> tuple[ClassLine, ...]:
     """The risk-class table of a phase: sites, need by ratio and by posts, allocated."""
     sites: dict[str | None, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     by_posts: dict[tuple[str | None, str], int] = defaultdict(int)
+    in_all: dict[tuple[str | None, str], int] = defaultdict(int)
     fixed: dict[str, int] = defaultdict(int)  # sites of fixed posts, per force they need
     for post in state.posts:
         sites[post.risk][post.kind] += len(post.sites)
         for force, people in post.need:
             by_posts[(post.risk, force)] += people
+            in_all[(post.risk, force)] += people * post.shifts
             if post.risk is None:
                 fixed[force] += 1
     # A class's rules say which of its sites need a force; a fixed guard says it per site.
@@ -981,6 +1002,7 @@ def _class_lines(plan: m.Plan, state: _Phase) -> tuple[ClassLine, ...]:
                     sites=sum(needing.get((name, force), {}).values()),
                     by_ratio=ratio,
                     by_posts=by_posts[(name, force)],
+                    in_all=in_all[(name, force)],
                     allocated=state.given.get((name, force), 0),
                 )
             )

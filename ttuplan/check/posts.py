@@ -22,6 +22,7 @@ from operator import itemgetter, neg
 from ttuplan import model as m
 from ttuplan.deployment import Post
 from ttuplan.domain import GuardInForce, guards_in_force
+from ttuplan.duties import shifts_of
 
 _ID = itemgetter(m.Site._fields.index("id"))  # the first field of a Site, as of a tuple
 _KIND = itemgetter(m.Site._fields.index("kind"))
@@ -106,16 +107,16 @@ class SiteIndex:
         return sorted(chosen.values())  # ids are unique, so tuples sort by id
 
 
-def shift_count(phase: m.Phase) -> int:
+def shift_count(plan: m.Plan, phase: m.Phase) -> int:
     """Crews a post of the phase needs: one per shift (a phase without shifts is one)."""
-    return max(len([s for s in phase.shifts if s.start != s.end]), 1)
+    return max(len(shifts_of(plan, phase)), 1)
 
 
 def form_posts(plan: m.Plan, phase: m.Phase, index: SiteIndex) -> tuple[list[Post], list[Unruled]]:
     """Every post of a phase, in staffing order: district, most severe first, village, id."""
     risks = {r.name: r for r in plan.risks}
     fixed_rank = len(plan.risks)
-    shifts = shift_count(phase)
+    shifts = shift_count(plan, phase)
     posts: list[Post] = []
     unruled: list[Unruled] = []
     for held in guards_in_force(plan, phase):

@@ -1,104 +1,33 @@
-"""Time checks: periods that do not run forward, shifts that leave gaps or overlap, people
-on two shifts at once, people on shifts no phase has, units committed beyond their
-strength at some moment.
+"""Time checks: periods that do not run forward, shifts that leave gaps or overlap, duties
+longer than the plan allows or with too little rest between them, people on two shifts
+at once or on shifts no phase has, units committed beyond their strength at some moment.
 
-Shifts repeat daily (`18:00 .. 06:00` runs past midnight; a shift that ends when it
-starts lasts 24 hours), so what they cover is a pattern of arcs on the 24-hour clock;
-gaps and clashes are counted from that pattern with whole-minute arithmetic, never by
-walking a phase day by day (a phase may run for years).
+The time arithmetic (shifts as daily arcs, duties, clashes) is `ttuplan.duties`: counts
+over a phase of any length never walk it day by day.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import moment, phases_overlap, stretch
+from ttuplan.duties import (
+    DAY,
+    Duty,
+    arc,
+    common_arcs,
+    first_clash,
+    occurrences,
+    shift_length,
+    shifts_of,
+    uncovered_arcs,
+)
 from ttuplan.source import Span
-
-DAY = 24 * 60
-Arc = tuple[int, int]  # (start minute of the day, length in minutes), may run past midnight
-
-
-def shift_length(shift: m.Shift) -> int:
-    """Minutes a shift lasts: to its end, past midnight if need be; 24 hours if it ends
-    when it starts."""
-    start = shift.start.hour * 60 + shift.start.minute
-    end = shift.end.hour * 60 + shift.end.minute
-    return (end - start) % DAY or DAY
-
-
-def arc(shift: m.Shift) -> Arc:
-    return (shift.start.hour * 60 + shift.start.minute, shift_length(shift))
-
-
-def _pieces(arcs: Iterable[Arc]) -> list[tuple[int, int]]:
-    """Arcs as intervals of one day [0, 1440), split at midnight."""
-    found = []
-    for start, length in arcs:
-        end = start + length
-        if end <= DAY:
-            found.append((start, end))
-        else:
-            found += [(start, DAY), (0, end - DAY)]
-    return sorted(found)
-
-
-def uncovered_arcs(arcs: Sequence[Arc]) -> list[Arc]:
-    """The parts of the day no arc covers, as arcs (one that runs past midnight is one)."""
-    gaps, reach = [], 0
-    for start, end in _pieces(arcs):
-        if start > reach:
-            gaps.append((reach, start - reach))
-        reach = max(reach, end)
-    if reach < DAY:
-        gaps.append((reach, DAY - reach))
-    if len(gaps) > 1 and gaps[0][0] == 0 and gaps[-1][0] + gaps[-1][1] == DAY:
-        last = gaps.pop()
-        gaps[0] = (last[0], last[1] + gaps[0][1])  # the gap across midnight is one
-    return gaps
-
-
-def common_arcs(first: Arc, second: Arc) -> list[Arc]:
-    """The parts of the day both arcs cover."""
-    found = []
-    for a1, b1 in _pieces([first]):
-        for a2, b2 in _pieces([second]):
-            if max(a1, a2) < min(b1, b2):
-                found.append((max(a1, a2), min(b1, b2) - max(a1, a2)))
-    return found
-
-
-def occurrences(
-    arcs: Sequence[Arc], start: dt.datetime, end: dt.datetime
-) -> tuple[int, tuple[dt.datetime, dt.datetime] | None]:
-    """How many times the daily arcs occur (in part) between `start` and `end`, and the
-    first occurrence, clipped to them."""
-    midnight = dt.datetime.combine(start.date(), dt.time())
-    s = (start - midnight) // dt.timedelta(minutes=1)
-    e = (end - midnight) // dt.timedelta(minutes=1)
-    count, first = 0, None
-    for a, length in arcs:
-        k_min = (s - a - length) // DAY + 1  # occurrence k runs [k*DAY + a, ... + length)
-        k_max = -((a - e) // DAY) - 1
-        if k_max < k_min:
-            continue
-        count += k_max - k_min + 1
-        lo = max(s, k_min * DAY + a)
-        hi = min(e, k_min * DAY + a + length)
-        if first is None or lo < first[0]:
-            first = (lo, hi)
-    if first is None:
-        return 0, None
-    return count, (
-        midnight + dt.timedelta(minutes=first[0]),
-        midnight + dt.timedelta(minutes=first[1]),
-    )
-
 
 # ── the rules ──
 
@@ -135,9 +64,10 @@ def _reversed(what: str, start: dt.datetime, end: dt.datetime, span: Span) -> Di
 def shift_gaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP603: a phase with shifts that leave part of it uncovered."""
     for phase in plan.phases:
-        if not phase.shifts or phase.end <= phase.start:
+        shifts = shifts_of(plan, phase)
+        if not shifts or phase.end <= phase.start:
             continue
-        gaps = uncovered_arcs([arc(s) for s in phase.shifts])
+        gaps = uncovered_arcs([arc(s) for s in shifts])
         count, first = occurrences(gaps, phase.start, phase.end)
         if first is None:
             continue
@@ -149,8 +79,7 @@ def shift_gaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
             span=phase.span,
             label="the shifts leave a gap",
             related=tuple(
-                Label(span=s.span, message=f"{s.start:%H:%M} .. {s.end:%H:%M}")
-                for s in phase.shifts
+                Label(span=s.span, message=f"{s.start:%H:%M} .. {s.end:%H:%M}") for s in shifts
             ),
             help=f"extend a shift or add one covering {start:%H:%M} .. {end:%H:%M}",
         )
@@ -158,14 +87,13 @@ def shift_gaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
 
 def shift_overlaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP604: two shifts of one phase on duty at the same time of day."""
-    for phase in plan.phases:
-        for index, first in enumerate(phase.shifts):
-            for second in phase.shifts[index + 1 :]:
+    for shifts in _shift_sets(plan):
+        for index, first in enumerate(shifts):
+            for second in shifts[index + 1 :]:
                 if common_arcs(arc(first), arc(second)):
                     yield Diagnostic(
                         code=codes.SHIFT_OVERLAP,
-                        message=f"shifts `{first.name}` and `{second.name}` of phase "
-                        f"`{phase.name}` overlap",
+                        message=f"shifts `{first.name}` and `{second.name}` overlap",
                         span=second.span,
                         label="overlaps the shift above",
                         related=(Label(span=first.span, message=f"`{first.name}`"),),
@@ -179,9 +107,9 @@ def double_booked(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     worked: dict[str, list[tuple[m.Phase, m.Shift]]] = {}
     for phase in plan.phases:
         if phase.start < phase.end:
-            for shift in phase.shifts:
+            for shift in shifts_of(plan, phase):
                 worked.setdefault(shift.name, []).append((phase, shift))
-    names = {s.name for p in plan.phases for s in p.shifts}
+    names = {s.name for p in plan.phases for s in shifts_of(plan, p)}
     for person in plan.personnel:
         for name in person.shifts:
             if name not in names:
@@ -229,6 +157,129 @@ def _first_clash(
             if count:
                 return (p1, s1), (p2, s2)
     return None
+
+
+def _shift_sets(plan: m.Plan) -> list[tuple[m.Shift, ...]]:
+    """Each phase's own shifts, and the plan's top-level ones: each set checked once."""
+    return [p.shifts for p in plan.phases if p.shifts] + ([plan.shifts] if plan.shifts else [])
+
+
+def duties_too_long(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP607: a shift, or a phase without shifts, longer than the duty limit, where the
+    phase has posts (a reserve stands by; it is not a duty at a post)."""
+    staffed = {d.phase for d in allocation.deployment.phases if d.posts}
+    reported: set[tuple[int, int]] = set()
+    for phase in plan.phases:
+        if phase.name not in staffed:
+            continue
+        limit = phase.duty_limit_minutes or plan.info.duty_limit_minutes
+        where = phase.duty_limit_span or plan.info.duty_limit_span
+        for shift in shifts_of(plan, phase) or (None,):
+            duty = Duty.of(phase, shift)
+            longest = duty.longest()
+            key = (id(shift) if shift else id(phase), limit)
+            if longest <= limit or key in reported:
+                continue
+            reported.add(key)
+            what = (
+                f"shift `{shift.name}`" if shift else f"phase `{phase.name}`, which has no shifts,"
+            )
+            yield Diagnostic(
+                code=codes.DUTY_TOO_LONG,
+                message=f"{what} is one duty of {_hours(longest)}, longer than the duty limit "
+                f"of {_hours(limit)}",
+                span=shift.span if shift else phase.span,
+                label=f"{_hours(longest)} on duty at a stretch",
+                related=(Label(span=where, message=f"duty limit {_hours(limit)}"),)
+                if where
+                else (),
+                help="split the duty into shifts (`shift pagi 06:00 .. 18:00`, `shift malam "
+                f"18:00 .. 06:00`), or allow it in this phase: `duty limit {_hours(longest)}`",
+            )
+
+
+def rest_too_short(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP608: a shift whose crew, working it every day of the phase, rests less than the
+    plan's `rest`; a person whose listed shifts leave less rest between them."""
+    rest = plan.info.rest_minutes
+    reported: set[int] = set()
+    for phase in plan.phases:
+        for shift in shifts_of(plan, phase):
+            length = shift_length(shift)
+            if DAY - length >= rest or id(shift) in reported:
+                continue
+            count, _ = occurrences([arc(shift)], phase.start, phase.end)
+            if count < 2:
+                continue  # on duty once: no next day to rest for
+            reported.add(id(shift))
+            yield Diagnostic(
+                code=codes.REST_TOO_SHORT,
+                message=f"the crew of shift `{shift.name}` ({_hours(length)} every day) rests "
+                f"only {_hours(DAY - length)} before its next duty; the plan's rest is "
+                f"{_hours(rest)}",
+                span=shift.span,
+                label=f"{_hours(DAY - length)} of rest",
+                help="add a shift so that each is shorter, or lower `rest` deliberately",
+            )
+    yield from _people_rest(plan, rest)
+
+
+def _people_rest(plan: m.Plan, rest: int) -> Iterable[Diagnostic]:
+    worked: dict[str, list[Duty]] = {}
+    for phase in plan.phases:
+        if phase.start < phase.end:
+            for shift in shifts_of(plan, phase):
+                worked.setdefault(shift.name, []).append(Duty.of(phase, shift))
+    for person in plan.personnel:
+        duties = [d for name in dict.fromkeys(person.shifts) for d in worked.get(name, ())]
+        found = _too_close(duties, rest)
+        if found is None:
+            continue
+        first, second, (ends, starts) = found
+        yield Diagnostic(
+            code=codes.REST_TOO_SHORT,
+            span=person.span,
+            message=f"{person.name} ({person.nrp}) rests only {_hours((starts - ends) // _MIN)} "
+            f"between {first.name} (until {moment(ends)}) and {second.name} (from "
+            f"{moment(starts)}); the plan's rest is {_hours(rest)}",
+            label="too little rest",
+            related=tuple(
+                Label(span=d.shift.span, message=d.shift.name) for d in (first, second) if d.shift
+            ),
+            help="take the person off one of the two shifts",
+        )
+
+
+def _too_close(
+    duties: list[Duty], rest: int
+) -> tuple[Duty, Duty, tuple[dt.datetime, dt.datetime]] | None:
+    """Two duties with less rest between them (but not on duty at once: that is TP605)."""
+    duties = sorted(duties, key=lambda d: d.start)
+    gap = dt.timedelta(minutes=rest)
+    for index, a in enumerate(duties):
+        for b in duties[index + 1 :]:
+            if b.start >= a.end + gap:
+                break
+            if first_clash(a, b, 0) is not None:
+                continue  # on duty at once: double-booked, reported as such
+            found = first_clash(a, b, rest)
+            if found is not None:
+                x, y = found
+                earlier, later = (x, y) if x[0] <= y[0] else (y, x)
+                pair = (a, b) if earlier is x else (b, a)
+                return pair[0], pair[1], (earlier[1], later[0])
+    return None
+
+
+_MIN = dt.timedelta(minutes=1)
+
+
+def _hours(minutes: int) -> str:
+    """`8h`, `30h`, `7h30m`: a length as the plan writes durations."""
+    hours, rest = divmod(minutes, 60)
+    if not rest:
+        return f"{hours}h"
+    return f"{hours}h{rest}m" if hours else f"{rest}m"
 
 
 def overcommitted(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:

@@ -104,6 +104,20 @@ DUPLICATE_INCLUDE = _code(
     nothing; remove it so that readers are not misled about where definitions come from.
     """,
 )
+FILE_TOO_LARGE = _code(
+    "TP006",
+    "file-too-large",
+    Family.FILES,
+    E,
+    "a file the plan names is larger than ttuplan reads",
+    """
+    ttuplan reads plan files and tables of at most 256 MiB, and refuses a larger one
+    before reading it, so that a wrong path (a disk image, a log) cannot fill the memory.
+    A national site table is about 60 MiB. Split the table (`sites` may be given more than
+    once), or check that the path names the file you meant. (Before this code, a file too
+    large was reported as TP001, whose meaning is a file that cannot be read.)
+    """,
+)
 
 # ── syntax ─────────────────────────────────────────────────────────────────────
 UNEXPECTED_TOKEN = _code(
@@ -354,6 +368,27 @@ INVALID_VALUE = _code(
     `language` (use `id` or `en`), an unknown `timezone`, a `role` other than `reserve`,
     `during` inside a phase, a phase that ends before it starts. The message lists what
     is accepted.
+
+    Numbers of people have a plausibility limit, so that a slip of the keyboard cannot
+    make a 400-byte plan write a hundred megabytes of rosters: at most 10,000 people per
+    site, in a `guard ... with` and in a rule of a risk class (`polri 2 per tps`), and
+    1,000,000 in a unit's `strength` or in a `reserve` (more than the whole of Polri). A
+    date-only end on 9999-12-31 is refused too: the whole of that day ends past the
+    last date ttuplan can count; give the end a time.
+    """,
+)
+PARENT_LOOP = _code(
+    "TP208",
+    "parent-loop",
+    Family.NAMES,
+    E,
+    "units are each other's parent in a loop",
+    """
+    The `parent` statements of some units form a loop (a unit that is its own parent is
+    the shortest), so the command hierarchy has no top: those units would vanish from the
+    briefing's strength table, and their strength would be rolled up nowhere. The
+    diagnostic names the units on the loop and points at each `parent` on it. Remove the
+    `parent` of the unit that commands the others (usually the Polres).
     """,
 )
 
@@ -449,6 +484,19 @@ TOO_MANY_BAD_ROWS = _code(
     diagnostic counts the rest (and still fits within the text report's 50). Usually
     the whole file has one cause (a wrong separator, an export in another layout): fix
     that and check again.
+    """,
+)
+
+DUPLICATE_COLUMN = _code(
+    "TP309",
+    "duplicate-column",
+    Family.DATA,
+    E,
+    "a table's header names a column twice",
+    """
+    Two columns of a table's header have the same name (case and spaces around it do not
+    count), so it is not clear which one holds the value: the table is not read. Rename
+    or remove one of them.
     """,
 )
 
@@ -691,6 +739,51 @@ UNKNOWN_SHIFT = _code(
     18:00`); correct the name in the table, or add the shift to the phases it belongs to.
     (Before this code, the problem was reported as TP302, whose meaning is a name a table
     row gives that no declaration defines.)
+    """,
+)
+DUTY_TOO_LONG = _code(
+    "TP607",
+    "duty-too-long",
+    Family.TIME,
+    E,
+    "a duty longer than the plan allows",
+    """
+    Nobody may be on duty longer than the plan's `duty limit` (default 24h) at a stretch.
+    A shift is one stretch; a phase without shifts is one stretch from its start to its
+    end, so a guard held for days needs shifts: `shift pagi 06:00 .. 18:00` and `shift
+    malam 18:00 .. 06:00` relieve each other. Shorten the shift, add shifts, or allow a
+    longer duty for one phase deliberately (`duty limit 30h` inside the phase: the
+    voting day, from 06:00 until the counting ends, as practised).
+    """,
+)
+REST_TOO_SHORT = _code(
+    "TP608",
+    "rest-too-short",
+    Family.TIME,
+    E,
+    "too little rest between two duties of one person",
+    """
+    Everyone must rest at least the plan's `rest` (default 8h) between two stretches on
+    duty. A shift's crew works it every day of its phase, so a shift longer than 16 hours
+    leaves it less than 8 to rest; a person the personnel table puts on two shifts (its
+    `shift` column) must have the rest between them too. Shorten the shift or add one,
+    or take the person off one of the shifts.
+    """,
+)
+ROSTER_INCOMPLETE = _code(
+    "TP609",
+    "roster-incomplete",
+    Family.TIME,
+    W,
+    "places a unit must fill that no person in the personnel table can take",
+    """
+    With a personnel table, every place a unit fills is given a person of the unit, never
+    two places at once and never inside their rest. When a unit's places in a shift
+    cannot all be given a person, the roster leaves them to be named, and this says why:
+    the people of the unit the table lists, and the duty or the rest that keeps each one
+    from the place. Add people to the table, free one of those duties, or lower the
+    demand. Without a personnel table, rosters show numbered places instead and this is
+    never reported.
     """,
 )
 

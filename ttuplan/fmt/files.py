@@ -6,39 +6,47 @@ import difflib
 import os
 import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 
 SUFFIX = ".ttup"
 
 
-def find_plan_files(paths: Iterable[str]) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """The files to format, and the paths that do not exist.
+def find_plan_files(paths: Iterable[str]) -> tuple[dict[str, str], tuple[str, ...]]:
+    """The files to format, each with the folder it must stay in, and what was not found
+    (a path that does not exist, a folder that cannot be searched), said in words.
 
-    A file named is taken as it is; a folder gives its `.ttup` files, sorted, searched
-    through every folder below it whose name does not start with `.`.
+    A file named is taken as it is, and stays in its own folder; a folder gives its
+    `.ttup` files, sorted, searched through every folder below it whose name does not
+    start with `.`, and they stay in it.
     """
-    found: list[str] = []
-    missing: list[str] = []
+    found: dict[str, str] = {}
+    refused: list[str] = []
     for path in paths:
         if os.path.isdir(path):
-            found.extend(_under(path))
-        elif os.path.exists(path):
-            found.append(path)
+            for file in _under(path, refused):
+                found.setdefault(file, path)
+        elif os.path.lexists(path):
+            found.setdefault(path, os.path.dirname(path) or ".")
         else:
-            missing.append(path)
-    return tuple(dict.fromkeys(found)), tuple(missing)
+            refused.append(f"no such file or folder: {path}")
+    return found, tuple(refused)
 
 
-def _under(folder: str) -> list[str]:
+def outside(path: str, folder: str) -> bool:
+    """Does `path` lead out of `folder` once symbolic links are followed? (As for a
+    plan's includes: fmt never reads or rewrites a file elsewhere through a link.)"""
+    real = Path(os.path.realpath(path))
+    return not real.is_relative_to(os.path.realpath(folder))
+
+
+def _under(folder: str, refused: list[str]) -> list[str]:
     files: list[str] = []
-    for root, folders, names in os.walk(folder):
+    problems: list[OSError] = []
+    for root, folders, names in os.walk(folder, onerror=problems.append):
         folders[:] = [name for name in folders if not name.startswith(".")]
         files.extend(os.path.join(root, name) for name in names if name.endswith(SUFFIX))
+    refused.extend(f"cannot search {error.filename}: {error.strerror}" for error in problems)
     return sorted(os.path.normpath(file) for file in files)
-
-
-def read_bytes(path: str) -> bytes:
-    with open(path, "rb") as handle:
-        return handle.read()
 
 
 def replace_text(path: str, text: str) -> None:

@@ -36,8 +36,9 @@ class FormatResult:
 
 
 def normalise(text: str) -> str:
-    """The text without a byte order mark and with LF line endings."""
-    return text.removeprefix("\ufeff").replace("\r\n", "\n")
+    """The text without a byte order mark and with LF line endings (CRLF, or a CR alone
+    as old Mac files have, as `check` reads them)."""
+    return text.removeprefix("\ufeff").replace("\r\n", "\n").replace("\r", "\n")
 
 
 def format_text(text: str, file: str) -> FormatResult:

@@ -144,6 +144,8 @@ def _words(statement: n.Statement | n.FileReference) -> list[_Part]:
             return _plain("travel", "detour", factor.text)
         case n.EscalationLimit(hops=hops):
             return _plain("escalation", "limit", hops.text)
+        case n.DurationStatement(keyword=keyword, duration=duration):
+            return _plain(*keyword.split(), duration.text)
         case n.At(at=at):
             return _plain(*_at(at))
         case n.Ratio(force=force, amount=amount, per=per, kind=kind):

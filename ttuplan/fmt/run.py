@@ -7,11 +7,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ttuplan.constants import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
+from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.diagnostics.render.text import render_text
-from ttuplan.fmt.files import find_plan_files, read_bytes, replace_text, unified_diff
+from ttuplan.fmt.files import find_plan_files, outside, replace_text, unified_diff
 from ttuplan.fmt.formatter import FormatResult, format_text
-from ttuplan.resolve.files import read_text
+from ttuplan.resolve.files import read_file, read_text
 from ttuplan.source import SourceMap
 
 # The exit codes of every ttuplan command (README): clean, problems found, usage or I/O error.
@@ -39,17 +40,20 @@ class FormatRun:
     counts: Counter[str] = field(default_factory=Counter)
 
     def messages(self) -> Iterator[Message]:
-        files, missing = find_plan_files(self.paths)
-        for path in missing:
+        files, refused = find_plan_files(self.paths)
+        for why in refused:
             self._fail(EXIT_USAGE)
-            yield Message(f"ttuplan: error: no such file or folder: {path}\n", err=True)
-        for path in files:
-            yield from self._file(path)
+            yield Message(f"ttuplan: error: {why}\n", err=True)
+        for path, folder in files.items():
+            yield from self._file(path, folder)
         yield Message(self._summary(), err=True)
 
-    def _file(self, path: str) -> Iterator[Message]:
+    def _file(self, path: str, folder: str) -> Iterator[Message]:
+        if outside(path, folder):
+            yield from self._outside(path, folder)
+            return
         try:
-            text = read_bytes(path).decode("utf-8")
+            text = read_file(path).decode("utf-8")
         except (OSError, UnicodeDecodeError):
             yield from self._unreadable(path)
             return
@@ -66,7 +70,14 @@ class FormatRun:
             if self.check:
                 yield Message(f"would reformat {path}\n")
         else:
-            replace_text(path, result.text)
+            try:
+                replace_text(path, result.text)
+            except OSError as error:  # a read-only folder, a full disk: the file is as it was
+                self.counts["failed"] += 1
+                self._fail(EXIT_USAGE)
+                why = error.strerror or str(error)
+                yield Message(f"ttuplan: error: cannot write {path}: {why}\n", err=True)
+                return
             self.counts["changed"] += 1
             yield Message(f"reformatted {path}\n")
 
@@ -84,6 +95,14 @@ class FormatRun:
         problems: list[Diagnostic] = []
         read_text(path, sources, problems)
         yield from self._problems(problems, sources, f"{path}: not formatted: cannot read it")
+
+    def _outside(self, path: str, folder: str) -> Iterator[Message]:
+        problem = Diagnostic(
+            code=codes.OUTSIDE_PLAN_FOLDER,
+            message=f"`{path}` is a symbolic link to a file outside `{folder}`",
+            help="format the file in its own folder; fmt does not follow links out of one",
+        )
+        yield from self._problems((problem,), SourceMap(), f"{path}: not formatted")
 
     def _problems(
         self, diagnostics: Sequence[Diagnostic], sources: SourceMap, why: str

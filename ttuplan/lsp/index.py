@@ -16,7 +16,7 @@ from ttuplan.syntax import nodes as n
 # The namespace of the names each table column holds. A header with `risk` and `district`
 # is a site table, one with `nrp` a personnel table.
 SITE_COLUMNS = {"id": "target", "kind": "target", "district": "district", "risk": "risk"}
-PERSONNEL_COLUMNS = {"unit": "command"}
+PERSONNEL_COLUMNS = {"unit": "command", "district": "district"}
 
 
 def key_of(kind: str, name: str) -> Key:

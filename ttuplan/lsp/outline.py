@@ -74,18 +74,11 @@ def document_symbols(module: n.Module, text: str, columns: Columns) -> list[t.Do
     for declaration in module.declarations:
         if isinstance(declaration, n.Block | n.Phase):
             keyword = "phase" if isinstance(declaration, n.Phase) else declaration.keyword
-            children = []
-            for statement in declaration.body or ():
-                if isinstance(statement, n.Shift):
-                    children.append(
-                        t.DocumentSymbol(
-                            name=statement.name.value,
-                            detail=f"shift {statement.start.text} .. {statement.end.text}",
-                            kind=t.SymbolKind.Event,
-                            range=_range(statement.span, lines, columns),
-                            selection_range=_range(statement.name.span, lines, columns),
-                        )
-                    )
+            children = [
+                _shift(statement, lines, columns)
+                for statement in declaration.body or ()
+                if isinstance(statement, n.Shift)
+            ]
             found.append(
                 t.DocumentSymbol(
                     name=declaration.name.value,
@@ -96,6 +89,8 @@ def document_symbols(module: n.Module, text: str, columns: Columns) -> list[t.Do
                     children=children or None,
                 )
             )
+        elif isinstance(declaration, n.Shift):  # a shift of every phase
+            found.append(_shift(declaration, lines, columns))
         elif isinstance(declaration, n.FileReference):
             found.append(
                 t.DocumentSymbol(
@@ -107,6 +102,16 @@ def document_symbols(module: n.Module, text: str, columns: Columns) -> list[t.Do
                 )
             )
     return found
+
+
+def _shift(shift: n.Shift, lines: list[str], columns: Columns) -> t.DocumentSymbol:
+    return t.DocumentSymbol(
+        name=shift.name.value,
+        detail=f"shift {shift.start.text} .. {shift.end.text}",
+        kind=t.SymbolKind.Event,
+        range=_range(shift.span, lines, columns),
+        selection_range=_range(shift.name.span, lines, columns),
+    )
 
 
 def _tokens(text: str) -> Iterator[Token]:

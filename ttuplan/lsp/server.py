@@ -9,6 +9,7 @@ import asyncio
 import gc
 import logging
 import os
+import sys
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -478,4 +479,6 @@ def serve_forever() -> None:
     gc.enable()  # `ttuplan` turns it off for one-shot commands; a server lives long
     logging.basicConfig(level=os.environ.get("TTUPLAN_LSP_LOG", "WARNING"))
     make_server().start_io()
-    os._exit(0)  # pygls closed stdout; nothing is left to flush (see cli.entry)
+    # pygls closed stdout when the editor said `exit`: what `ttuplan` flushes on its way
+    # out (cli.entry) goes nowhere instead of failing on a closed file.
+    sys.stdout = open(os.devnull, "w")  # noqa: SIM115 (open until the process ends)

@@ -8,6 +8,7 @@ file's syntax tree is taken from the cache, and the plan is resolved and checked
 
 from __future__ import annotations
 
+import errno
 import functools
 import os
 from collections import defaultdict
@@ -18,7 +19,7 @@ from ttuplan.constants import ENTRY_NAME
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.lsp.index import Index
 from ttuplan.model import Site
-from ttuplan.resolve.files import Reader
+from ttuplan.resolve.files import MAX_FILE_BYTES, Reader, TooLarge
 from ttuplan.resolve.names import Key, Symbols
 from ttuplan.source import SourceFile, SourceMap, Span
 from ttuplan.syntax import nodes as n
@@ -46,7 +47,12 @@ class Overlay(Reader):
 
     def read(self, path: str) -> bytes:
         buffer = self.buffers.get(real(path))
-        return super().read(path) if buffer is None else buffer.text.encode("utf-8")
+        if buffer is None:
+            return super().read(path)
+        data = buffer.text.encode("utf-8")
+        if len(data) > MAX_FILE_BYTES:
+            raise TooLarge(errno.EFBIG, f"over {MAX_FILE_BYTES // 2**20} MiB", path)
+        return data
 
     def module(self, text: str, path: str) -> tuple[n.Module, tuple[Diagnostic, ...]]:
         """Only the checking thread calls this; others call `peek`."""

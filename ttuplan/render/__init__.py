@@ -14,10 +14,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO
+from typing import Any, BinaryIO, TypeVar
 
 import jinja2
 
@@ -111,8 +112,29 @@ def _guarded(name: str, write: Writer, start: float, end: float) -> Writer:
             raise BuildError(_template_problem(error)) from error
         except SheetError as error:
             raise BuildError(f"cannot write {name}: {error}") from error
+        except Exception as error:
+            where = _template_line(error)
+            if where is None:
+                raise  # not from a template: a bug of ttuplan's, shown as one
+            raise BuildError(
+                f"template problem: {where}: {type(error).__name__}: {error}"
+            ) from error
 
     return guarded
+
+
+def _template_line(error: BaseException) -> str | None:
+    """`file:line` of the template whose code raised `error` (Jinja2 puts the template's
+    own place in the traceback), or None if no template did: `{{ 1 // 0 }}` or
+    `{{ label|int }}` in a Polres's template is its mistake, not a bug of ttuplan's."""
+    found = None
+    frames = error.__traceback__
+    while frames is not None:
+        code = frames.tb_frame.f_code
+        if code.co_filename.endswith(".j2"):
+            found = f"{code.co_filename}:{frames.tb_lineno}"
+        frames = frames.tb_next
+    return found
 
 
 def _render(
@@ -178,15 +200,43 @@ def _pdf(source: bytes, folders: list[Path], timestamp: int) -> bytes:
     root = folders[0]  # the user's templates when given, so they may #import their own files
     try:
         # The stub ties `input` and `root` to one type; bytes and a path are both valid.
-        pdf: bytes = typst.compile(
-            source,
-            root=str(root),  # type: ignore[type-var]
-            ignore_system_fonts=True,
-            timestamp=timestamp,
+        pdf: bytes = _interruptible(
+            lambda: typst.compile(
+                source,
+                root=str(root),  # type: ignore[type-var]
+                ignore_system_fonts=True,
+                timestamp=timestamp,
+            )
         )
     except Exception as error:  # typst reports template mistakes as TypstError
         raise BuildError(f"the Typst template does not compile: {error}") from error
     return pdf
+
+
+T = TypeVar("T")
+
+
+def _interruptible(work: Callable[[], T]) -> T:
+    """`work()` in a thread of its own, so that Ctrl-C (or SIGTERM) ends the build at
+    once: Python handles a signal only between its own steps, and typst's compile, a
+    single call into Rust, ran for as long as it took. Interrupted, the thread is left
+    to finish on its own (the program is ending); its result is dropped."""
+    outcome: list[T] = []
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            outcome.append(work())
+        except BaseException as error:  # handed to the caller's thread
+            failure.append(error)
+
+    thread = threading.Thread(target=run, name="ttuplan-typst", daemon=True)
+    thread.start()
+    while thread.is_alive():
+        thread.join(0.1)
+    if failure:
+        raise failure[0]
+    return outcome[0]
 
 
 def _template_problem(error: jinja2.TemplateError) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections import defaultdict
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -10,9 +11,12 @@ from fractions import Fraction
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
+from ttuplan.domain import guards_in_force
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
 from ttuplan.render.escape import Trusted
 from ttuplan.render.words import Words, zone_name
+from ttuplan.source import Span
+from ttuplan.terminal import visible
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,8 +176,8 @@ def briefing_view(
         escalation_rows=_escalation_rows(labels),
         mermaid=_mermaid(plan, deployment),
         contacts=_contacts(plan),
-        warnings=tuple(
-            f"{d.code.id} {d.message}" + (f" ({d.span})" if d.span else "")
+        warnings=tuple(  # as the terminal shows them: a file name may not be UTF-8
+            visible(f"{d.code.id} {d.message}" + (f" ({_where(plan, d.span)})" if d.span else ""))
             for d in diagnostics
             if d.severity is Severity.WARNING
         ),
@@ -219,7 +223,10 @@ def _risk_table(labels: Labels, deployment: Deployment) -> RiskTable | None:
         phase=labels.phases[phase.phase].label,
         forces=tuple(labels.forces[f] for f in forces),
         pattern_heading=labels.pattern_heading(risks),
-        rows=tuple(row(labels.risks[r].label, [r], labels.pattern(r)) for r in risks),
+        rows=tuple(
+            row(labels.risks[r].label, [r], labels.pattern(r, labels.heading_forces(risks)))
+            for r in risks
+        ),
         risk_total=row("", list(risks)),
         fixed=row("", [None]) if has_fixed else None,
         total=row("", keys),
@@ -234,12 +241,20 @@ def _units(
         parent = unit.parent if unit.parent in labels.units else None
         children[parent].append(unit)
     loads = [{load.unit: load for load in d.loads} for _, d in pairs]
+    # The tree walked with a stack, not recursion: a `parent` chain may be thousands deep.
+    order: list[tuple[m.Unit, int]] = []  # depth first, children in plan order
+    stack = [(root, 0) for root in reversed(children[None])]
+    while stack:
+        unit, depth = stack.pop()
+        order.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(children[unit.name]))
+    totals: dict[str, int] = {}
+    for unit, _ in reversed(order):  # every child before its parent
+        totals[unit.name] = (unit.strength or 0) + sum(
+            totals[child.name] for child in children[unit.name]
+        )
     rows: list[UnitRow] = []
-
-    def total(unit: m.Unit) -> int:
-        return (unit.strength or 0) + sum(total(c) for c in children[unit.name])
-
-    def visit(unit: m.Unit, depth: int) -> None:
+    for unit, depth in order:
         committed = tuple(
             (load.held, load.posted, load.spare) if load.available else None
             for load in (phase_loads[unit.name] for phase_loads in loads)
@@ -249,7 +264,7 @@ def _units(
                 label=unit.label,
                 force=labels.forces.get(unit.force, unit.force),
                 strength=unit.strength,
-                rolled_up=total(unit) if children[unit.name] else None,
+                rolled_up=totals[unit.name] if children[unit.name] else None,
                 depth=depth,
                 base=labels.district(unit.base) if unit.base else "",
                 covers=words("covers_all")
@@ -260,11 +275,6 @@ def _units(
                 committed=committed,
             )
         )
-        for child in children[unit.name]:
-            visit(child, depth + 1)
-
-    for root in children[None]:
-        visit(root, 0)
     return tuple(rows)
 
 
@@ -333,9 +343,9 @@ def _pool(labels: Labels, pool: m.Pool, words: Words) -> RayonView:
 
 
 def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: Words) -> PhaseView:
-    top = [g for g in labels.plan.guards if not g.during or phase.name in g.during]
     guards = []
-    for guard in (*phase.guards, *top):
+    for held in guards_in_force(labels.plan, phase):
+        guard = held.guard
         targets = ", ".join(labels.kinds.get(t) or labels.sites[t].label for t in guard.targets)
         if guard.by_risk:
             guards.append(f"{targets}: {words('guard_by_risk')}")
@@ -444,3 +454,10 @@ def _annex(
         for d in labels.plan.districts
         if per_district.get(d.name)
     )
+
+
+def _where(plan: m.Plan, span: Span) -> str:
+    """A place in the plan as the documents show it: the file relative to the plan's own
+    folder, so that the same plan gives the same documents on every machine."""
+    folder = os.path.dirname(plan.files[0]) if plan.files else ""
+    return f"{os.path.relpath(span.file, folder or '.')}:{span.line}:{span.column}"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ttuplan import model as m
@@ -86,31 +87,48 @@ class Labels:
         district = self.districts.get(name)
         return district.label if district else name
 
-    def pattern(self, risk: str) -> str:
+    def pattern(self, risk: str, forces: Sequence[str] | None = None) -> str:
         """A class's rules as Polres TTU writes them: `1 : 3 : 6` (Polri : TPS : Linmas) when
-        every rule counts the same number of sites, else each rule: `1 per 3 tps; ...`."""
-        rules = self.risks[risk].rules
+        every rule counts the same number of sites, else each rule: `1 per 3 tps; ...`.
+        The numbers follow `forces` (default: the class's own), in roster order, never
+        the order the rules were written in: a table's rows and heading must agree."""
+        rules = self._rules(risk)
         if not rules:
             return ""
         if len({(r.per, r.kind) for r in rules}) == 1:
-            first, *others = rules
-            return " : ".join([str(first.amount), str(first.per), *(str(r.amount) for r in others)])
+            amounts: dict[str, int] = {}
+            for rule in rules:
+                amounts.setdefault(rule.force, rule.amount)
+            first, *others = forces or list(amounts)
+            return " : ".join(
+                [str(amounts.get(first, 0)), str(rules[0].per)]
+                + [str(amounts.get(force, 0)) for force in others]
+            )
         return "; ".join(f"{r.amount}/{r.per} {r.kind}" for r in rules)
+
+    def heading_forces(self, risk_names: list[str]) -> list[str]:
+        """The forces a pattern column stands for: those of every class whose rules all
+        count the same sites, in roster order."""
+        found = {r.force for name in risk_names if self._uniform(name) for r in self._rules(name)}
+        return sorted(found, key=lambda force: self.force_ranks[force])
 
     def pattern_heading(self, risk_names: list[str]) -> str:
         """What the numbers of `pattern` stand for: `Polri : TPS : Linmas`."""
-        for name in risk_names:
-            rules = self.risks[name].rules
-            if rules and len({(r.per, r.kind) for r in rules}) == 1:
-                first, *others = rules
-                # The kind's name, as Polres TTU writes it: `Polri : TPS : Linmas`.
-                parts = [
-                    self.forces[first.force],
-                    first.kind.upper(),
-                    *(self.forces[r.force] for r in others),
-                ]
-                return " : ".join(parts)
-        return ""
+        forces = self.heading_forces(risk_names)
+        kind = next((self._rules(n)[0].kind for n in risk_names if self._uniform(n)), None)
+        if not forces or kind is None:
+            return ""
+        first, *others = forces
+        # The kind's name, as Polres TTU writes it: `Polri : TPS : Linmas`.
+        return " : ".join([self.forces[first], kind.upper(), *(self.forces[f] for f in others)])
+
+    def _rules(self, risk: str) -> list[m.Rule]:
+        """A class's rules, forces in roster order (stable: a force's rules keep theirs)."""
+        return sorted(self.risks[risk].rules, key=lambda rule: self.force_ranks[rule.force])
+
+    def _uniform(self, risk: str) -> bool:
+        rules = self.risks[risk].rules
+        return bool(rules) and len({(r.per, r.kind) for r in rules}) == 1
 
 
 def post_views(labels: Labels, phase: PhaseDeployment) -> list[PostView]:

@@ -10,11 +10,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from ttuplan.terminal import visible
+
 # A cell starting with one of these is read as a formula by spreadsheet programs (OWASP).
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n", "\uff1d", "\uff0b", "\uff0d", "\uff20")
 # Markup anywhere in a line; and markers that only count where a line starts.
 _MARKDOWN_INLINE = re.compile(r"([\\`*_\[\]|$~#])")
-_MARKDOWN_LINE_START = re.compile(r"^(\s*)(?:([-+])(?=\s)|([=>])|(\d+)([.)])(?=\s|$))")
+# At the start: `- x` is an item, `---` a rule; `= x`, `> x`, `1. x` as much.
+_MARKDOWN_LINE_START = re.compile(r"^(\s*)(?:([-+])(?=\s|-)|([=>])|(\d+)([.)])(?=\s|$))")
 _TYPST_STRING = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r", "\t": "\\t"})
 
 
@@ -40,7 +43,9 @@ def markdown_text(value: Any) -> str:
     if value is None:
         return ""
     text = str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-    text = text.replace("\r", " ").replace("\n", " ")
+    # One line, nothing a terminal acts on (`cat briefing.md`), and no leading blanks:
+    # four of them would start a code block.
+    text = visible(text.replace("\r", " ").replace("\n", " ")).lstrip(" ")
     text = _MARKDOWN_INLINE.sub(r"\\\1", text)
     return _MARKDOWN_LINE_START.sub(_escape_marker, text)
 
@@ -67,7 +72,7 @@ def csv_cell(value: Any) -> str:
         return "1" if value else "0"
     if isinstance(value, int | float):
         return str(value)
-    text = spreadsheet_text(str(value))
+    text = spreadsheet_text(visible(str(value), lines=True))
     if any(c in text for c in ',"\r\n'):
         text = '"' + text.replace('"', '""') + '"'
     return text

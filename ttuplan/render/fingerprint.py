@@ -17,6 +17,7 @@ def fingerprint(sources: SourceMap, entry: str) -> str:
         source = sources.get(path)
         assert source is not None
         relative = os.path.relpath(os.path.abspath(path), root).replace(os.sep, "/")
-        digest.update(relative.encode("utf-8") + b"\0" + source.text.encode("utf-8") + b"\0")
+        # The name as the file system has it (a name that is not UTF-8 holds surrogates).
+        digest.update(os.fsencode(relative) + b"\0" + source.text.encode("utf-8") + b"\0")
     hexed = digest.hexdigest()[:16]
     return " ".join(hexed[i : i + 4] for i in range(0, 16, 4))

@@ -1,34 +1,122 @@
-"""Writing a build: every document is written into a staging folder first; only when all
-are written does each go in place by rename, so a failed build leaves the previous
-outputs as they were."""
+"""Writing a build, all or nothing: every document is written into a staging folder first;
+then each goes in place by rename, the previous one kept aside, and a failure at any
+step renames everything back, so a failed build leaves the previous documents as they
+were.
+
+A build holds a shared lock on the output folder while it runs; staging folders left by
+a build that was killed (SIGKILL, a power cut) are removed by the next build that finds
+no other build running there.
+"""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import sys
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
+STAGING_PREFIX = ".ttuplan-build-"
+_PREVIOUS = ".previous"  # inside the staging folder: the documents being replaced
+
+
+class SwapError(OSError):
+    """A document could not be moved into place, and the previous ones were put back."""
+
+
+class _Unrestored(SwapError):
+    """The swap failed and not every previous document could be put back."""
+
 
 def write_outputs(folder: Path, files: dict[str, Callable[[BinaryIO], None]]) -> list[Path]:
-    """Run each writer of `files` (relative path -> writer) into its file under `folder`;
-    returns the paths written."""
+    """Run each writer of `files` (file name -> writer) into its file under `folder`;
+    returns the paths written. Raises OSError, with `folder` as it was before."""
     folder.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".ttuplan-build-", dir=folder))
-    written = []
+    with _building(folder):
+        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        keep = False
+        try:
+            for name, write in sorted(files.items()):
+                with (staging / name).open("wb") as out:
+                    write(out)
+            return _swap(folder, staging, sorted(files))
+        except _Unrestored:
+            keep = True  # it holds the previous documents that could not be put back
+            raise
+        finally:
+            if not keep:
+                shutil.rmtree(staging, ignore_errors=True)
+
+
+def _swap(folder: Path, staging: Path, names: list[str]) -> list[Path]:
+    """Move each staged document over its target, keeping the target in staging/.previous;
+    on any failure (an exception, Ctrl-C) undo every move made, in reverse."""
+    for name in names:
+        target = folder / name
+        if target.is_dir() and not target.is_symlink():
+            raise SwapError(0, "a folder of that name is in the way", str(target))
+    previous = staging / _PREVIOUS
+    previous.mkdir()
+    moves: list[tuple[Path, Path]] = []
     try:
-        for name, write in sorted(files.items()):
-            staged = staging / name
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            with staged.open("wb") as out:
-                write(out)
-        for name in sorted(files):
+        for name in names:
             target = folder / name
-            target.parent.mkdir(parents=True, exist_ok=True)
+            if os.path.lexists(target):
+                os.replace(target, previous / name)
+                moves.append((target, previous / name))
             os.replace(staging / name, target)
-            written.append(target)
+            moves.append((staging / name, target))
+    except BaseException as error:
+        failed = _undo(moves)
+        if failed:
+            raise _Unrestored(
+                0,
+                f"{error}; and {', '.join(failed)} could not be put back: the previous "
+                f"documents are in {previous}",
+                str(folder),
+            ) from error
+        raise
+    return [folder / name for name in names]
+
+
+def _undo(moves: list[tuple[Path, Path]]) -> list[str]:
+    """Rename each move back, last first; the names that could not be."""
+    failed = []
+    for source, destination in reversed(moves):
+        try:
+            os.replace(destination, source)
+        except OSError:
+            failed.append(source.name)
+    return failed
+
+
+@contextlib.contextmanager
+def _building(folder: Path) -> Iterator[None]:
+    """A shared lock on `folder` for the build; first, if no other build holds one,
+    the staging folders of builds that died are removed."""
+    if sys.platform == "win32":  # no flock: no lock, and no staging folders cleaned
+        yield
+        return
+    import fcntl
+
+    descriptor = os.open(folder, os.O_RDONLY)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            pass  # another build is running here: its staging folder is not stale
+        else:
+            _remove_stale(folder)
+        fcntl.flock(descriptor, fcntl.LOCK_SH)
+        yield
     finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return written
+        os.close(descriptor)  # releases the lock
+
+
+def _remove_stale(folder: Path) -> None:
+    for entry in os.scandir(folder):
+        if entry.name.startswith(STAGING_PREFIX) and entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)

@@ -9,7 +9,7 @@ import json
 from fractions import Fraction
 from typing import Any, BinaryIO
 
-from ttuplan.deployment import Deployment
+from ttuplan.deployment import Deployment, Roster
 from ttuplan.model import Plan
 
 SCHEMA_VERSION = 1
@@ -17,6 +17,17 @@ SCHEMA_VERSION = 1
 
 def to_data(value: Any) -> Any:
     """Model and deployment values as JSON data."""
+    if isinstance(value, Roster):
+        return {
+            "posts": [
+                {"phase": phase, "post": post, "members": to_data(list(members))}
+                for (phase, post), members in value.posts.items()
+            ],
+            "holds": [
+                {"phase": phase, "holder": holder, "members": to_data(list(members))}
+                for (phase, holder), members in value.holds.items()
+            ],
+        }
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         # Fields left out of equality (spans, the files read) say where the plan was
         # written, not what it says, and differ between machines.

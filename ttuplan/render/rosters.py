@@ -6,7 +6,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ttuplan import model as m
-from ttuplan.deployment import Deployment, PhaseDeployment
+from ttuplan.deployment import Deployment, Member, PhaseDeployment
 from ttuplan.render.common import (
     Hop,
     Labels,
@@ -16,7 +16,7 @@ from ttuplan.render.common import (
     guarding_units,
     post_views,
 )
-from ttuplan.render.members import Member, Members
+from ttuplan.render.members import Members
 from ttuplan.render.words import Words, zone_name
 
 

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from typing import Any, BinaryIO
 
 import xlsxwriter
+from xlsxwriter.utility import xl_rowcol_to_cell
 
 from ttuplan import progress
 from ttuplan.render.briefing import Briefing
@@ -22,7 +23,9 @@ from ttuplan.render.rosters import Rosters
 from ttuplan.render.words import Words
 
 FIXED_DATE = dt.datetime(2000, 1, 1)
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\']")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\'\x00-\x1f\x7f]")
+SHEET_NAME_UNITS = 31  # UTF-16 code units: an emoji counts two
+MAX_CELL_UNITS = 32_767  # UTF-16 units of text in one cell
 MAX_ROWS = 1_048_576  # Excel's rows per sheet; a longer list goes on in "Name (2)", ...
 
 
@@ -101,14 +104,26 @@ class _Formats:
 
 
 def _sheet_name(label: str, taken: set[str]) -> str:
-    """Excel's rules: at most 31 characters, none of []:*?/\\' , unique, not blank."""
+    """Excel's rules: at most 31 UTF-16 units, none of []:*?/\\' nor a control
+    character, unique whatever the case, not blank."""
     base = _SHEET_BAD.sub("_", label).strip() or "sheet"
-    name, number = base[:31], 2
+    name, number = _utf16_cut(base, SHEET_NAME_UNITS), 2
     while name.lower() in taken:
         suffix = f" ({number})"
-        name, number = base[: 31 - len(suffix)] + suffix, number + 1
+        name, number = _utf16_cut(base, SHEET_NAME_UNITS - len(suffix)) + suffix, number + 1
     taken.add(name.lower())
     return name
+
+
+def _utf16_cut(text: str, units: int) -> str:
+    """The longest start of `text` that is at most `units` UTF-16 code units long (Excel
+    counts in those: a character past U+FFFF, an emoji, takes two), never half a one."""
+    used = 0
+    for index, char in enumerate(text):
+        used += 2 if ord(char) > 0xFFFF else 1
+        if used > units:
+            return text[:index]
+    return text
 
 
 def _setup(sheet: Any, rosters: Rosters, words: Words, header_rows: int, widths: list[int]) -> None:
@@ -157,15 +172,22 @@ def _row(
             if looks is None:
                 looks = risky[text] = spreadsheet_text(text) != text
             result = write_string(row, column, text, quoted if looks else style)
-        if result == -1:
-            _done(result, sheet)
+        if result:
+            _done(result, sheet, row, column)
 
 
-def _done(result: int, sheet: Any) -> None:
-    """XlsxWriter's result: 0, or -1 for a cell outside the sheet (-2: text cut at 32,767
-    characters, which Excel cannot hold either; the cell keeps what fits)."""
+def _done(result: int, sheet: Any, row: int = 0, column: int = 0) -> None:
+    """XlsxWriter's result: 0, -1 for a cell outside the sheet, -2 for text past Excel's
+    32,767 characters (XlsxWriter would keep what fits: a roster silently cut)."""
     if result == -1:
         raise SheetError(f"a cell outside the sheet `{sheet.name}`")
+    if result == -2:
+        cell = xl_rowcol_to_cell(row, column)
+        raise SheetError(
+            f"the text of cell {cell} of the sheet `{sheet.name}` is longer than the "
+            f"{MAX_CELL_UNITS:,} characters an Excel cell holds; shorten the labels it "
+            "joins, or leave the workbook out (--formats without xlsx)"
+        )
 
 
 class _Pages:

@@ -13,6 +13,7 @@ from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.diagnostics.order import in_source_order
 from ttuplan.resolve.assemble import Assembler
 from ttuplan.resolve.files import DISK, PlanFolder, Reader, load_modules, read_text
+from ttuplan.resolve.hierarchy import parent_loops
 from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.personnel import load_personnel
 from ttuplan.source import SourceMap, Span
@@ -101,6 +102,7 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
         symbols=symbols, problems=problems, table_sites=set(map(itemgetter(0), table_sites))
     )
     plan = _assemble(declarations, plans[0], assembler, table_sites, people, sources)
+    problems.extend(parent_loops(assembler.parents, (unit.name for unit in plan.units)))
     problems.extend(symbols.unused())
     return Resolved(plan, in_source_order(problems, sources), sources, symbols)
 
@@ -123,11 +125,14 @@ def _assemble(
     pools: list[m.Pool] = []
     phases: list[m.Phase] = []
     guards: list[m.Guard] = []
+    shifts: list[m.Shift] = []
     for declaration in declarations:
         if isinstance(declaration, n.Phase):
             _keep(phases, assembler.phase(declaration))
         elif isinstance(declaration, n.Guard):
             _keep(guards, assembler.guard(declaration))
+        elif isinstance(declaration, n.Shift):
+            _keep(shifts, assembler.shift(declaration))
         elif isinstance(declaration, n.Block):
             name, label, span = declaration.name.value, declaration.label.value, declaration.span
             match declaration.keyword:
@@ -159,6 +164,7 @@ def _assemble(
         pools=tuple(pools),
         phases=tuple(phases),
         guards=tuple(guards),
+        shifts=tuple(shifts),
         personnel=tuple(people),
         files=sources.paths(),
     )

@@ -16,6 +16,10 @@ from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
 
 ROLES = ("reserve",)
+# Plausibility limits (TP207): a slip of the keyboard, `guard tps with 1000000 polri`,
+# must not make a few hundred bytes of plan write a hundred megabytes of rosters.
+MAX_PEOPLE_AT_A_SITE = 10_000  # in a `guard ... with` or a risk-class rule
+MAX_PEOPLE = 1_000_000  # in a unit's `strength` or a `reserve`: more than all of Polri
 
 
 @dataclass
@@ -23,6 +27,8 @@ class Assembler:
     symbols: Symbols
     problems: list[Diagnostic]
     table_sites: set[str] = field(default_factory=set)
+    # Each unit's parent, with where it is named: for the hierarchy's loops (TP208).
+    parents: dict[str, tuple[str, Span]] = field(default_factory=dict)
     _timezones: set[str] | None = None
 
     # ── helpers ─────────────────────────────────────────────────────────────
@@ -36,6 +42,35 @@ class Assembler:
         self.problems.append(
             Diagnostic(code=codes.INVALID_VALUE, message=message, span=span, label=label, help=help)
         )
+
+    def people(self, number: n.Number, limit: int, what: str) -> int | None:
+        """A count of people, None if refused: not whole, or past `limit` (reported)."""
+        value = number.value
+        if not isinstance(value, int):
+            return None
+        if value > limit:
+            self.invalid(
+                number.span,
+                f"{value:,} is more {what} than ttuplan accepts",
+                f"at most {limit:,}",
+                f"check the number; ttuplan takes at most {limit:,} {what}",
+            )
+            return None
+        return value
+
+    def end(self, moment: n.Moment) -> dt.datetime | None:
+        """The exclusive end of a period (a date alone: the whole of that day); None if it
+        is past the last moment Python's dates reach (a date alone on 9999-12-31)."""
+        try:
+            return _end(moment)
+        except OverflowError:
+            self.invalid(
+                moment.span,
+                "the whole of 9999-12-31 ends past the last date ttuplan can count",
+                "a date alone means up to the next midnight",
+                "give the end a time: `9999-12-31 23:59`, or an earlier date",
+            )
+            return None
 
     def contact(self, body: Body) -> m.Contact:
         return m.Contact(
@@ -59,8 +94,8 @@ class Assembler:
         for statement in body.all("reserve", n.Reserve):
             sources = self.refs(statement.sources, ("unit",), f"a reserve of {owner}")
             during = self.refs(statement.during, ("phase",), "`during`")
-            amount = statement.amount.value
-            if isinstance(amount, int) and len(sources) == len(statement.sources):
+            amount = self.people(statement.amount, MAX_PEOPLE, "people in a reserve")
+            if amount is not None and len(sources) == len(statement.sources):
                 found.append(
                     m.Reserve(amount=amount, sources=sources, during=during, span=statement.span)
                 )
@@ -90,6 +125,8 @@ class Assembler:
                 "not an IANA time zone",
                 'NTT is "Asia/Makassar" (WITA, UTC+8)',
             )
+        rest = body.get("rest", n.DurationStatement)
+        duty = body.get("duty limit", n.DurationStatement)
         speed = body.get("travel speed", n.TravelSpeed)
         detour = body.get("travel detour", n.TravelDetour)
         limit = body.get("escalation limit", n.EscalationLimit)
@@ -109,6 +146,10 @@ class Assembler:
             speed_kmh=_value(speed.kmh if speed else None, m.DEFAULT_SPEED_KMH),
             detour=_value(detour.factor if detour else None, m.DEFAULT_DETOUR),
             escalation_limit=int(_value(limit.hops if limit else None, m.DEFAULT_ESCALATION_LIMIT)),
+            rest_minutes=_minutes(rest, m.DEFAULT_REST_MINUTES),
+            duty_limit_minutes=_minutes(duty, m.DEFAULT_DUTY_LIMIT_MINUTES),
+            rest_span=rest.span if rest else None,
+            duty_limit_span=duty.span if duty else None,
             span=block.span,
         )
 
@@ -123,8 +164,9 @@ class Assembler:
         for ratio in body.all("ratio", n.Ratio):
             force = self.ref(ratio.force, ("force",), "a staffing rule")
             kind = self.ref(ratio.kind, ("kind",), "a staffing rule")
-            amount, per = ratio.amount.value, ratio.per.value if ratio.per else 1
-            if force and kind and isinstance(amount, int) and isinstance(per, int):
+            amount = self.people(ratio.amount, MAX_PEOPLE_AT_A_SITE, "people per site")
+            per = ratio.per.value if ratio.per else 1
+            if force and kind and amount is not None and isinstance(per, int):
                 rules.append(
                     m.Rule(force=force, amount=amount, per=per, kind=kind, span=ratio.span)
                 )
@@ -201,6 +243,11 @@ class Assembler:
         strength = body.get("strength", n.NumberStatement)
         available = body.get("available", n.Available)
         role = body.get("role", n.RefStatement)
+        parent_name = (
+            self.ref(parent.name, ("unit",), f"the `parent` of {owner}") if parent else None
+        )
+        if parent is not None and parent_name is not None:
+            self.parents.setdefault(block.name.value, (parent_name, parent.name.span))
         if role is not None and role.name.value not in ROLES:
             self.invalid(
                 role.name.span,
@@ -212,9 +259,9 @@ class Assembler:
             name=block.name.value,
             label=block.label.value,
             force=force or "",
-            parent=self.ref(parent.name, ("unit",), f"the `parent` of {owner}") if parent else None,
-            strength=strength.value.value
-            if strength and isinstance(strength.value.value, int)
+            parent=parent_name,
+            strength=self.people(strength.value, MAX_PEOPLE, "people in a unit")
+            if strength
             else None,
             base=self.ref(base.name, ("district",), f"the `base` of {owner}") if base else None,
             covers_all=bool(covers and covers.all),
@@ -223,7 +270,7 @@ class Assembler:
             else (),
             escalations=self.escalations(body, owner),
             available_from=_start(available.start) if available and available.start else None,
-            available_until=_end(available.end) if available and available.end else None,
+            available_until=self.end(available.end) if available and available.end else None,
             role=role.name.value if role and role.name.value in ROLES else None,
             final=body.has("final"),
             contact=self.contact(body),
@@ -285,8 +332,9 @@ class Assembler:
         amounts = []
         for amount in guard.amounts:
             force = self.ref(amount.force, ("force",), "`guard ... with`")
-            if force and isinstance(amount.amount.value, int):
-                amounts.append((force, amount.amount.value))
+            people = self.people(amount.amount, MAX_PEOPLE_AT_A_SITE, "people per site")
+            if force and people is not None:
+                amounts.append((force, people))
         during = self.refs(guard.during, ("phase",), "`during`")
         if len(targets) != len(guard.targets) or len(amounts) != len(guard.amounts):
             return None
@@ -302,10 +350,9 @@ class Assembler:
         body = Body(phase.body, f"phase `{phase.name.value}`", self.problems)
         guards = tuple(g for s in body.all("guard", n.Guard) if (g := self.guard(s)) is not None)
         shifts = tuple(
-            m.Shift(name=s.name.value, start=s.start.value, end=s.end.value, span=s.span)
-            for s in body.all("shift", n.Shift)
-            if s.start.value and s.end.value
+            shift for s in body.all("shift", n.Shift) if (shift := self.shift(s)) is not None
         )
+        duty = body.get("duty limit", n.DurationStatement)
         muster_statement = body.get("muster", n.Muster)
         muster = None
         if muster_statement is not None and muster_statement.time.value is not None:
@@ -314,7 +361,7 @@ class Assembler:
                 place=muster_statement.place.value,
                 span=muster_statement.span,
             )
-        start, end = _start(phase.start), _end(phase.end)
+        start, end = _start(phase.start), self.end(phase.end)
         if start is None or end is None:
             return None
         return m.Phase(
@@ -325,7 +372,16 @@ class Assembler:
             guards=guards,
             shifts=shifts,
             muster=muster,
+            duty_limit_minutes=duty.duration.minutes if duty else None,
+            duty_limit_span=duty.span if duty else None,
             span=phase.span,
+        )
+
+    def shift(self, shift: n.Shift) -> m.Shift | None:
+        if shift.start.value is None or shift.end.value is None:
+            return None  # a bad time, already reported
+        return m.Shift(
+            name=shift.name.value, start=shift.start.value, end=shift.end.value, span=shift.span
         )
 
 
@@ -358,3 +414,10 @@ def _end(moment: n.Moment) -> dt.datetime | None:
     if moment.time is not None:
         return dt.datetime.combine(moment.date, moment.time)
     return dt.datetime.combine(moment.date + dt.timedelta(days=1), dt.time(0, 0))
+
+
+def _minutes(statement: n.DurationStatement | None, default: int) -> int:
+    """A duration statement's minutes, or the default when it is absent or bad."""
+    if statement is None or statement.duration.minutes is None:
+        return default
+    return statement.duration.minutes

@@ -17,7 +17,10 @@ S = TypeVar("S")
 
 
 def keyword_of(statement: n.Statement) -> str:
-    if isinstance(statement, n.RefStatement | n.TextStatement | n.NumberStatement | n.Flag):
+    if isinstance(
+        statement,
+        n.RefStatement | n.TextStatement | n.NumberStatement | n.Flag | n.DurationStatement,
+    ):
         return statement.keyword
     return {
         n.TravelSpeed: "travel speed",

@@ -6,7 +6,10 @@ Every path is relative to the file that names it and must stay inside the plan's
 
 from __future__ import annotations
 
+import errno
 import os
+import re
+import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,6 +27,49 @@ if TYPE_CHECKING:
     from ttuplan.resolve.names import Symbols
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
+_LONE_CR = re.compile(r"\r(?!\n)")
+# Opened without waiting: a named pipe opened for reading would wait for a writer.
+_OPEN_FLAGS = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_CLOEXEC", 0)
+_NOT_FILES = (
+    (stat.S_ISDIR, "a folder"),
+    (stat.S_ISFIFO, "a named pipe"),
+    (stat.S_ISCHR, "a device"),
+    (stat.S_ISBLK, "a device"),
+    (stat.S_ISSOCK, "a socket"),
+)
+
+
+class NotAFile(OSError):
+    """The path is a folder, a named pipe, a device or a socket: not read at all."""
+
+
+class TooLarge(OSError):
+    """The file is larger than MAX_FILE_BYTES: not read past that."""
+
+
+def read_file(path: str, limit: int | None = None) -> bytes:
+    """The bytes of the regular file at `path` (links followed), at most `limit` of them.
+
+    Anything else is refused before a byte is read (NotAFile): a named pipe would wait
+    for a writer for ever, a device such as /dev/zero never ends. Raises OSError (its
+    `strerror` says why) when the file cannot be read, TooLarge past `limit`.
+    """
+    limit = MAX_FILE_BYTES if limit is None else limit
+    descriptor = os.open(path, _OPEN_FLAGS)
+    try:
+        info = os.fstat(descriptor)
+        what = next((name for test, name in _NOT_FILES if test(info.st_mode)), None)
+        if what is not None or not stat.S_ISREG(info.st_mode):
+            raise NotAFile(errno.EINVAL, f"{what or 'not a regular file'}, not a file", path)
+        if info.st_size > limit:
+            raise TooLarge(errno.EFBIG, f"over {limit // 2**20} MiB", path)
+        with os.fdopen(descriptor, "rb", closefd=False) as handle:
+            data = handle.read(limit + 1)
+    finally:
+        os.close(descriptor)
+    if len(data) > limit:  # it grew while being read
+        raise TooLarge(errno.EFBIG, f"over {limit // 2**20} MiB", path)
+    return data
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,9 +138,8 @@ class Reader:
     record_uses = False
 
     def read(self, path: str) -> bytes:
-        """At most MAX_FILE_BYTES + 1 bytes of the file; raises OSError."""
-        with open(path, "rb") as handle:
-            return handle.read(MAX_FILE_BYTES + 1)
+        """The file's bytes (`read_file`); raises OSError, TooLarge past MAX_FILE_BYTES."""
+        return read_file(path)
 
     def module(self, text: str, path: str) -> tuple[nodes.Module, tuple[Diagnostic, ...]]:
         """One file's syntax tree, with its syntax and value problems."""
@@ -127,28 +172,30 @@ def read_text(
     at: Span | None = None,
     reader: Reader = DISK,
 ) -> str | None:
-    """A file's text (UTF-8, BOM dropped), registered in `sources`; None if unreadable."""
+    """A file's text (UTF-8, BOM dropped, a lone CR a line end), registered in `sources`;
+    None if unreadable."""
     try:
         data = reader.read(path)
-    except OSError as error:
+    except TooLarge as error:
         problems.append(
             Diagnostic(
-                code=codes.FILE_NOT_FOUND,
-                message=f"cannot read `{path}`",
+                code=codes.FILE_TOO_LARGE,
+                message=f"`{path}` is too large: {error.strerror}",
                 span=at,
-                label=error.strerror or "unreadable",
-                help="check that the file exists and can be read",
+                label=error.strerror or "too large",
+                help="split the file, or check that it is the file you meant",
             )
         )
         return None
-    if len(data) > MAX_FILE_BYTES:
+    except OSError as error:
+        why = error.strerror or "unreadable"
         problems.append(
             Diagnostic(
                 code=codes.FILE_NOT_FOUND,
-                message=f"`{path}` is too large",
+                message=f"cannot read `{path}`: {why}",
                 span=at,
-                label=f"over {MAX_FILE_BYTES // 2**20} MiB",
-                help="split the file, or check that it is the file you meant",
+                label=why,
+                help="check that the file exists and can be read",
             )
         )
         return None
@@ -157,8 +204,16 @@ def read_text(
     except UnicodeDecodeError as error:
         problems.append(_not_utf8(path, data, error.start, sources))
         return None
-    text = text.removeprefix("\ufeff")
+    text = lone_carriage_returns_as_line_ends(text.removeprefix("\ufeff"))
     sources.add(path, text)
+    return text
+
+
+def lone_carriage_returns_as_line_ends(text: str) -> str:
+    """A carriage return not followed by a line feed ends a line too (old Mac files):
+    read as one line, the first `#` made all the rest a comment. CRLF stays as it is."""
+    if "\r" in text and text.count("\r") != text.count("\r\n"):
+        return _LONE_CR.sub("\n", text)
     return text
 
 

@@ -180,11 +180,12 @@ def suggest(name: str, candidates: Iterable[str]) -> str | None:
         # A match at 0.75 is at most 1.67 times as long as its candidate; difflib would
         # index a longer name whole for nothing (ten million letters took 450 MB).
         return None
+    lowered = name.lower()
+    same_but_case = next((c for c in pool if c.lower() == lowered), None)
+    if same_but_case is not None:  # `KOTA` for `kota`: found at once, difflib never would
+        return same_but_case
     close = difflib.get_close_matches(name, pool, n=1, cutoff=0.75)
-    if close:
-        return close[0]
-    lowered = {c.lower(): c for c in pool}
-    return lowered.get(name.lower())
+    return close[0] if close else None
 
 
 def _either(kinds: tuple[str, ...]) -> str:

@@ -1,4 +1,5 @@
-"""Personnel tables: `personnel "data/personel.csv"` rows (nrp,name,rank,unit,phone)."""
+"""Personnel tables: `personnel "data/personel.csv"` rows (nrp,name,rank,unit, and
+optionally phone, shift, district, village, leader)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,9 @@ from ttuplan.resolve.tables import Table, check_reference
 from ttuplan.source import SourceMap, Span
 
 REQUIRED = ("nrp", "name", "rank", "unit")
-OPTIONAL = ("phone", "shift")
+OPTIONAL = ("phone", "shift", "district", "village", "leader")
+YES = frozenset({"1", "y", "ya", "yes", "true", "x"})  # the `leader` column
+NO = frozenset({"", "0", "n", "no", "tidak", "false"})
 
 
 def load_personnel(
@@ -26,10 +29,25 @@ def load_personnel(
     if not table.ok:
         return []
     units = symbols.names_of("unit")
+    districts = symbols.names_of("district")
     people: list[Person] = []
     for row in table.rows():
         nrp = row.cells["nrp"].strip()
         ok = check_reference(table, row, "unit", symbols, "unit", units)
+        if row.cells.get("district", "").strip():
+            ok = check_reference(table, row, "district", symbols, "district", districts) and ok
+        leader = row.cells.get("leader", "").strip().lower()
+        if leader not in YES | NO:
+            table.report(
+                codes.BAD_CELL,
+                row.line,
+                "leader",
+                message=f"`{leader}` is not yes or no",
+                label="yes or no",
+                help="write `ya` (or 1, yes) for a person who may lead a post; leave it empty "
+                "otherwise",
+            )
+            ok = False
         if not nrp or not row.cells["name"].strip():
             column = "nrp" if not nrp else "name"
             table.report(
@@ -57,6 +75,8 @@ def load_personnel(
         span = row.span(path)
         seen[nrp] = span
         symbols.add_uses("unit", row.cells["unit"])
+        if row.cells.get("district", "").strip():
+            symbols.add_uses("district", row.cells["district"])
         people.append(
             Person(
                 nrp=nrp,
@@ -67,6 +87,9 @@ def load_personnel(
                 shifts=tuple(
                     name.strip() for name in row.cells.get("shift", "").split(";") if name.strip()
                 ),
+                district=row.cells.get("district", "").strip(),
+                village=row.cells.get("village", "").strip(),
+                leader=leader in YES,
                 span=span,
             )
         )

@@ -20,6 +20,7 @@ from ttuplan.source import SourceMap, Span
 
 # Fewer than the text report's 50, so that the closing "... and N more bad rows" shows.
 MAX_ROW_PROBLEMS = 40
+MAX_HEADER_PROBLEMS = 10  # unknown or repeated columns listed one by one, then counted
 ID_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
 
 
@@ -106,21 +107,59 @@ class Table:
                 )
             )
             return False
-        for index, column in enumerate(self.columns):
-            if column not in required and column not in optional:
-                close = suggest(column, (*required, *optional))
-                self.problems.append(
-                    Diagnostic(
-                        code=codes.UNKNOWN_COLUMN,
-                        message=f"ttuplan does not use the column `{column}`",
-                        span=self.cell_span(self.header_line, index),
-                        label=f"did you mean `{close}`?" if close else "ignored",
-                        help=f"rename it `{close}`"
-                        if close
-                        else "remove the column, or ignore this",
-                    )
+        known = (*required, *optional)
+        if not self._distinct_columns(known):
+            return False
+        unknown = [(i, c) for i, c in enumerate(self.columns) if c not in known]
+        for index, column in unknown[:MAX_HEADER_PROBLEMS]:
+            close = suggest(column, known)
+            self.problems.append(
+                Diagnostic(
+                    code=codes.UNKNOWN_COLUMN,
+                    message=f"ttuplan does not use the column `{column}`",
+                    span=self.cell_span(self.header_line, index),
+                    label=f"did you mean `{close}`?" if close else "ignored",
+                    help=f"rename it `{close}`" if close else "remove the column, or ignore this",
                 )
+            )
+        if len(unknown) > MAX_HEADER_PROBLEMS:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.UNKNOWN_COLUMN,
+                    message=f"... and {len(unknown) - MAX_HEADER_PROBLEMS:,} more columns "
+                    "ttuplan does not use",
+                    span=self.cell_span(self.header_line, unknown[MAX_HEADER_PROBLEMS][0]),
+                    label=f"{len(unknown):,} unknown columns in all; the first not listed",
+                    help="check that this is the table you meant; the columns are ignored",
+                )
+            )
         return True
+
+    def _distinct_columns(self, known: tuple[str, ...]) -> bool:
+        """Is each column ttuplan reads named once? A second one is ambiguous (TP309)."""
+        first: dict[str, int] = {}
+        repeated = []
+        for index, column in enumerate(self.columns):
+            if column in known and column in first:
+                repeated.append((index, column))
+            first.setdefault(column, index)
+        for index, column in repeated[:MAX_HEADER_PROBLEMS]:
+            self.problems.append(
+                Diagnostic(
+                    code=codes.DUPLICATE_COLUMN,
+                    message=f"the header names the column `{column}` twice",
+                    span=self.cell_span(self.header_line, index),
+                    label="named again here",
+                    related=(
+                        Label(
+                            span=self.cell_span(self.header_line, first[column]),
+                            message="first named here",
+                        ),
+                    ),
+                    help="rename or remove one of them: which one holds the value is unclear",
+                )
+            )
+        return not repeated
 
     def rows(self) -> Iterator[Row]:
         """Well-formed rows with their cells by column (malformed ones are reported)."""
@@ -181,6 +220,11 @@ class Table:
             label="the row starts here",
             help=help,
         )
+
+    def shows(self) -> bool:
+        """Will the next row problem be listed? (Past the cap it is only counted, so the
+        work of describing it, a "did you mean" among thousands of names, is skipped.)"""
+        return self.row_problems < MAX_ROW_PROBLEMS
 
     def report(
         self,
@@ -260,7 +304,7 @@ def check_reference(
     value = row.cells[column]
     if value in valid:
         return True
-    close = suggest(value, valid)
+    close = suggest(value, valid) if table.shows() else None
     what = {"district": "district", "risk": "risk class", "kind": "kind of site", "unit": "unit"}[
         kind
     ]

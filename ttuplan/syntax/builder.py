@@ -194,6 +194,21 @@ class _Builder:
             hops=self._whole(children[2], "an escalation limit"), span=self._span(meta)
         )
 
+    def rest(self, meta: Meta, children: Children) -> n.DurationStatement:
+        return self._duration_statement("rest", children[1], meta)
+
+    def duty_limit(self, meta: Meta, children: Children) -> n.DurationStatement:
+        return self._duration_statement("duty limit", children[2], meta)
+
+    def _duration_statement(self, keyword: str, token: Token, meta: Meta) -> n.DurationStatement:
+        span = self._token_span(token)
+        minutes = v.parse_duration(str(token), span, self.problems)
+        return n.DurationStatement(
+            keyword=keyword,
+            duration=n.Duration(text=str(token), minutes=minutes, span=span),
+            span=self._span(meta),
+        )
+
     # ── risk classes ─────────────────────────────────────────────────────────
     def ratio(self, meta: Meta, children: Children) -> n.Ratio:
         force, amount, *rest = children

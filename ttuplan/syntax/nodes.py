@@ -109,6 +109,14 @@ class EscalationLimit(Node):
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
+class DurationStatement(Node):
+    """`rest 8h`, `duty limit 24h`: a length of time the plan sets."""
+
+    keyword: str  # "rest" or "duty limit"
+    duration: Duration
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
 class At(Node):
     at: Coordinates
 
@@ -210,6 +218,7 @@ Statement = (
     | TravelSpeed
     | TravelDetour
     | EscalationLimit
+    | DurationStatement
     | At
     | Ratio
     | ReserveWithin
@@ -259,7 +268,7 @@ class FileReference(Node):
     path: Text
 
 
-Declaration = Block | Phase | FileReference | Guard
+Declaration = Block | Phase | FileReference | Guard | Shift
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)

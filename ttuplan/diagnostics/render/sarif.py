@@ -48,7 +48,9 @@ def _location(span: Span, root: Path) -> dict[str, Any]:
     path = Path(os.path.abspath(span.file))
     artifact: dict[str, Any]
     if path.is_relative_to(root):
-        artifact = {"uri": quote(path.relative_to(root).as_posix()), "uriBaseId": ROOT}
+        # Quoted from its bytes: a name that is not UTF-8 is %FF, not a lone surrogate.
+        relative = os.fsencode(path.relative_to(root).as_posix())
+        artifact = {"uri": quote(relative), "uriBaseId": ROOT}
     else:
         artifact = {"uri": path.as_uri()}
     return {

@@ -7,19 +7,10 @@ from dataclasses import dataclass
 
 from ttuplan.diagnostics.model import Diagnostic, Label, Severity
 from ttuplan.source import SourceMap, Span
+from ttuplan.terminal import visible
 
 MAX_SHOWN_WIDTH = 120
 MAX_QUOTED = 80  # a longer `quoted` piece of a message (a name of a million letters) is cut
-
-# Control characters from a plan (a NUL, an escape sequence, a stray carriage return) are
-# shown as their Unicode pictures (U+2400..), never sent to the terminal: one character
-# each, so underlines stay aligned. A tab is a space.
-_VISIBLE: dict[int, str] = {
-    **{code: chr(0x2400 + code) for code in range(0x20)},
-    0x09: " ",
-    0x7F: "\u2421",
-    **dict.fromkeys(range(0x80, 0xA0), "\ufffd"),
-}
 
 _RESET = "\x1b[0m"
 _STYLES = {
@@ -69,7 +60,7 @@ def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> 
     pad = " " * width
     gutter = style.paint("gutter", f"{pad} |")
     if diagnostic.span is not None:
-        lines.append(f"{pad}{style.paint('gutter', '-->')} {diagnostic.span}")
+        lines.append(f"{pad}{style.paint('gutter', '-->')} {visible(str(diagnostic.span))}")
         lines.extend(
             _snippet(
                 diagnostic.span, diagnostic.label, primary_mark, severity, sources, style, width
@@ -79,7 +70,7 @@ def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> 
     for related in diagnostic.related:
         same_file = last is not None and related.span.file == last.file
         if not same_file:
-            lines.append(f"{pad}{style.paint('gutter', ':::')} {related.span}")
+            lines.append(f"{pad}{style.paint('gutter', ':::')} {visible(str(related.span))}")
         snippet = _snippet(related.span, related.message, "-", "secondary", sources, style, width)
         if same_file and last is not None and abs(related.span.line - last.line) > 1:
             lines.append(style.paint("gutter", "..."))  # lines between the two are left out
@@ -100,10 +91,6 @@ def render_one(diagnostic: Diagnostic, sources: SourceMap, style: TextStyle) -> 
     return "\n".join(lines) + "\n"
 
 
-def _visible(text: str) -> str:
-    return text.translate(_VISIBLE)
-
-
 def _fit(text: str) -> str:
     """A message, label, note or help for the terminal: long quoted pieces cut, all visible."""
     if len(text) > MAX_QUOTED:
@@ -112,7 +99,7 @@ def _fit(text: str) -> str:
             if len(parts[i]) > MAX_QUOTED:
                 parts[i] = parts[i][: MAX_QUOTED - 20] + "..." + parts[i][-10:]
         text = "`".join(parts)
-    return _visible(text)
+    return visible(text)
 
 
 def _snippet(
@@ -127,7 +114,7 @@ def _snippet(
     end = span.end_column - 1 if span.end_line == span.line else len(text)
     end = max(min(end, len(text)), start + 1)
     shown, start, end = _window(text, start, end)
-    shown = _visible(shown)
+    shown = visible(shown)
     gutter = style.paint("gutter", f"{pad} |")
     underline = " " * start + style.paint(
         tone, mark * (end - start) + (" " + _fit(label) if label else "")
@@ -152,6 +139,7 @@ def summary_line(
     path: str, diagnostics: Sequence[Diagnostic], style: TextStyle, detail: str = ""
 ) -> str:
     """The last line of a check: what was checked and what was found."""
+    path = visible(path)
     errors = sum(1 for d in diagnostics if d.severity is Severity.ERROR)
     warnings = len(diagnostics) - errors
     if not diagnostics:

@@ -1,0 +1,331 @@
+"""Named rostering: who fills each place, per shift, from the personnel table.
+
+Each post's people are split into crews, one per shift (units in the order they staff
+the post); each reserve's people stand by for the whole phase (`ttuplan.crews`). A
+unit's places are then given to the unit's people in time order, each place to the
+person who (1) is free: not on another duty at the same time; between two duties at
+posts, rested at least the plan's `rest`; and on one of the shifts the table's `shift`
+column gives, if it gives any; (2) may lead, while the crew has nobody who may (the
+table's `leader` column), the least senior of those first, so that seniors stay free;
+(3) lives in the post's district; (4) has been on duty the fewest hours so far; (5)
+comes first in the table. The crew's leader is its most senior member. The same plan and
+table give the same roster. A place nobody can take stays to be named, and TP609 says
+why, person by person.
+
+Places of a duty that spans phases that overlap (a top-level guard, a reserve) are given
+to the same people in every one of those phases.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from ttuplan import model as m
+from ttuplan.crews import Placed, crews, numbered, seniority, staff_of
+from ttuplan.deployment import Deployment, Roster
+from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.domain import overlapping_groups
+from ttuplan.duties import Duty, arc, first_clash, occurrences, shifts_of
+
+Clashes = Callable[[Duty, Duty, int], bool]  # do two duties clash, with this rest between
+
+
+@dataclass(frozen=True, slots=True)
+class Slot:
+    """Places of one unit in one crew: a post's shift, or a reserve, in one or more phases
+    that overlap (the same people throughout)."""
+
+    unit: str
+    count: int
+    duties: tuple[Duty, ...]  # one per phase the places are in
+    places: tuple[tuple[str, str, str], ...]  # (phase, post id or holder, shift name)
+    district: str  # of the post; "" for a reserve
+    at_post: bool  # a post (rest applies), else a reserve standing by
+    first: tuple[object, ...]  # sort key: when it starts
+
+
+@dataclass(frozen=True, slots=True)
+class Gap:
+    """Places of a unit that no person of the table could take, and why each could not."""
+
+    unit: str
+    slot: Slot
+    missing: int
+    reasons: tuple[tuple[m.Person, str], ...]  # each person of the unit, and what keeps them
+
+
+@dataclass(eq=False)  # compared by identity: a person is in a crew or not
+class _Person:
+    person: m.Person
+    order: int
+    duties: list[tuple[Duty, bool, str]] = field(default_factory=list)  # (duty, at post, what)
+    minutes: int = 0
+
+
+def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[Gap, ...]]:
+    """Every place of the deployment with its person (or number), and the gaps."""
+    listed: dict[str, list[_Person]] = defaultdict(list)
+    for order, person in enumerate(plan.personnel):
+        listed[person.unit].append(_Person(person, order))
+    rest = plan.info.rest_minutes
+    memo: dict[tuple[int, int, int], bool] = {}  # people share few kinds of duty
+
+    def clashes(a: Duty, b: Duty, gap: int) -> bool:
+        key = (id(a), id(b), gap)  # duties are interned by `_slots`: equal ones are one
+        if key not in memo:
+            memo[key] = first_clash(a, b, gap) is not None
+        return memo[key]
+
+    placed: Placed = defaultdict(list)
+    gaps: list[Gap] = []
+    for slot in _slots(plan, deployment):
+        people = listed.get(slot.unit)
+        if not people:
+            continue  # the unit is not in the table: numbered places
+        crew: list[_Person] = []
+        for _ in range(slot.count):
+            chosen = _choose(slot, people, crew, clashes, rest)
+            if chosen is None:
+                break
+            crew.append(chosen)
+            for duty in slot.duties:
+                chosen.duties.append((duty, slot.at_post, _what(slot, duty)))
+            if slot.at_post:  # standing by in a reserve is not counted as hours on duty
+                chosen.minutes += _on_duty(slot.duties[0])
+        for phase, where, shift in slot.places:
+            names = placed[(phase, where, shift, slot.unit)]
+            names.extend(p.person for p in crew)
+            names.extend([None] * (slot.count - len(crew)))
+        if len(crew) < slot.count:
+            gaps.append(
+                Gap(
+                    unit=slot.unit,
+                    slot=slot,
+                    missing=slot.count - len(crew),
+                    reasons=tuple(_reasons(slot, people, crew, clashes, rest)),
+                )
+            )
+    return numbered(plan, deployment, placed), tuple(gaps)
+
+
+def resting_people(plan: m.Plan, gaps: Iterable[Gap]) -> dict[tuple[str, str], int]:
+    """(unit, phase) -> places a unit could not fill although its table lists all its
+    strength: its people are on another duty or resting then. (Gaps of a unit the table
+    lists only in part are names missing from the table, not people busy.)"""
+    listed: dict[str, int] = defaultdict(int)
+    for person in plan.personnel:
+        listed[person.unit] += 1
+    strength = {u.name: u.strength or 0 for u in plan.units}
+    found: dict[tuple[str, str], int] = defaultdict(int)
+    for gap in gaps:
+        if listed[gap.unit] < strength.get(gap.unit, 0):
+            continue
+        for phase in dict.fromkeys(place[0] for place in gap.slot.places):
+            found[(gap.unit, phase)] += gap.missing
+    return dict(found)
+
+
+def _on_duty(duty: Duty) -> int:
+    """Minutes on duty over the phase: a shift's stretches, every day (about)."""
+    if duty.shift is None:
+        return duty.longest()
+    count, _ = occurrences([arc(duty.shift)], duty.start, duty.end)
+    return count * duty.longest()
+
+
+def _what(slot: Slot, duty: Duty) -> str:
+    phase, where, shift = next(p for p in slot.places if p[0] == duty.phase)
+    return f"`{shift}` of `{phase}` ({where})" if shift else f"`{phase}` ({where})"
+
+
+def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[bool, str]:
+    """Can the person take the slot's places? If not, what keeps them."""
+    listed = candidate.person.shifts
+    shift = slot.places[0][2]
+    if listed and shift and shift not in listed:
+        return False, f"on shift {', '.join(f'`{s}`' for s in listed)} only (the table)"
+    for duty in slot.duties:
+        for held, at_post, what in candidate.duties:
+            if clashes(held, duty, 0):
+                return False, f"on {what} at the same time"
+            if slot.at_post and at_post and clashes(held, duty, rest):
+                return False, f"within the rest of {what}"
+    return True, ""
+
+
+def _choose(
+    slot: Slot, people: list[_Person], crew: list[_Person], clashes: Clashes, rest: int
+) -> _Person | None:
+    taken = {id(p) for p in crew}
+
+    def first_free(ranked: list[_Person]) -> _Person | None:
+        for candidate in ranked:
+            if id(candidate) not in taken and _free(candidate, slot, clashes, rest)[0]:
+                return candidate
+        return None
+
+    if not any(p.person.leader for p in crew):
+        # one who may lead, the least senior of them, so that seniors stay free
+        leaders = sorted(
+            (p for p in people if p.person.leader),
+            key=lambda p: (seniority(p.person), p.order),
+        )
+        found = first_free(leaders)
+        if found is not None:
+            return found
+    return first_free(
+        sorted(
+            people,
+            key=lambda p: (
+                0 if slot.district and p.person.district == slot.district else 1,
+                p.minutes,
+                p.order,
+            ),
+        )
+    )
+
+
+def _reasons(
+    slot: Slot, people: list[_Person], crew: list[_Person], clashes: Clashes, rest: int
+) -> Iterable[tuple[m.Person, str]]:
+    for candidate in people:
+        if candidate in crew:
+            continue
+        ok, why = _free(candidate, slot, clashes, rest)
+        yield candidate.person, why if not ok else "free"
+
+
+def _slots(plan: m.Plan, deployment: Deployment) -> list[Slot]:
+    """Every unit's places, per crew: a post's shift, or a reserve; one slot for places
+    of the same duty in phases that overlap."""
+    phases = {p.name: p for p in plan.phases}
+    order = {p.name: i for i, p in enumerate(plan.phases)}
+    cluster = _clusters(plan, deployment)
+    duties: dict[Duty, Duty] = {}
+
+    def intern(duty: Duty) -> Duty:
+        return duties.setdefault(duty, duty)
+
+    grouped: dict[tuple[str, ...], list[tuple[str, str, str, Duty, str, bool, int]]] = {}
+    counts: dict[tuple[str, ...], int] = {}
+    units: dict[tuple[str, ...], str] = {}
+    key: tuple[str, ...]
+    for phase_deployment in deployment.phases:
+        phase = phases[phase_deployment.phase]
+        shifts = shifts_of(plan, phase) or (None,)
+        for hold in phase_deployment.holds:
+            key = ("hold", hold.duty, hold.unit, cluster[(hold.duty, phase.name)])
+            grouped.setdefault(key, []).append(
+                (phase.name, hold.holder, "", intern(Duty.of(phase)), "", False, -1)
+            )
+            counts[key], units[key] = max(counts.get(key, 0), hold.people), hold.unit
+        by_post = staff_of(phase_deployment)
+        for index, post in enumerate(phase_deployment.posts):
+            teams = crews(post.need, by_post.get(post.id, []), len(shifts))
+            for shift, crew in zip(shifts, teams, strict=True):
+                name = shift.name if shift else ""
+                for unit, people in crew.items():
+                    key = ("post", post.duty, name, unit, cluster[(post.duty, phase.name)])
+                    duty = intern(Duty.of(phase, shift))
+                    grouped.setdefault(key, []).append(
+                        (phase.name, post.id, name, duty, post.district, True, index)
+                    )
+                    counts[key], units[key] = max(counts.get(key, 0), people), unit
+    slots = []
+    for key, places in grouped.items():
+        phase_name, _, _, duty, district, at_post, index = places[0]
+        shift = duty.shift
+        slots.append(
+            Slot(
+                unit=units[key],
+                count=counts[key],
+                duties=tuple(place[3] for place in places),
+                places=tuple((place[0], place[1], place[2]) for place in places),
+                district=district,
+                at_post=at_post,
+                first=(
+                    min(place[3].start for place in places),
+                    order[phase_name],
+                    int(at_post),
+                    (shift.start.hour * 60 + shift.start.minute) if shift else -1,
+                    index,
+                ),
+            )
+        )
+    return sorted(slots, key=lambda slot: slot.first)
+
+
+def _clusters(plan: m.Plan, deployment: Deployment) -> dict[tuple[str, str], str]:
+    """(duty, phase) -> the first of the phases that overlap it (transitively) and hold
+    the same duty: a duty held in them is one set of people."""
+    phases = {p.name: p for p in plan.phases}
+    holding: dict[str, list[m.Phase]] = defaultdict(list)
+    for d in deployment.phases:
+        for duty in {*(post.duty for post in d.posts), *(hold.duty for hold in d.holds)}:
+            holding[duty].append(phases[d.phase])
+    found: dict[tuple[str, str], str] = {}
+    for duty, where in holding.items():
+        if len(where) == 1:
+            found[(duty, where[0].name)] = where[0].name
+            continue
+        for group in overlapping_groups(where):
+            for phase in group:
+                found[(duty, phase.name)] = group[0].name
+    return found
+
+
+# ── the rule ──
+
+
+def incomplete(plan: m.Plan, allocation: object) -> Iterable[Diagnostic]:
+    """TP609: places of a unit that no person of the personnel table could take, once per
+    unit: where they are, and for each of them what keeps the people listed."""
+    units = {u.name: u for u in plan.units}
+    gaps: tuple[Gap, ...] = getattr(allocation, "roster_gaps", ())
+    by_unit: dict[str, list[Gap]] = defaultdict(list)
+    for gap in gaps:
+        by_unit[gap.unit].append(gap)
+    for unit, found in by_unit.items():
+        groups: dict[str, list[Gap]] = defaultdict(list)
+        for gap in found:
+            phase, _, shift = gap.slot.places[0]
+            groups[f"`{phase}`" + (f" shift `{shift}`" if shift else "")].append(gap)
+        missing = sum(gap.missing for gap in found)
+        listed = sum(1 for p in plan.personnel if p.unit == unit)
+        where = ", ".join(
+            f"{name}: {sum(g.missing for g in group)}" for name, group in groups.items()
+        )
+        notes = []
+        people: dict[str, tuple[m.Person, str]] = {}
+        for name, group in list(groups.items())[:SHOWN]:
+            reasons = {p.nrp: (p, why) for gap in group for p, why in gap.reasons if why != "free"}
+            people.update({k: v for k, v in reasons.items() if k not in people})
+            shown = "; ".join(f"{p.name} ({p.nrp}) {why}" for p, why in list(reasons.values())[:3])
+            more = f"; and {len(reasons) - 3} more" if len(reasons) > 3 else ""
+            count = sum(g.missing for g in group)
+            notes.append(
+                f"{name}, {count} {'place' if count == 1 else 'places'}: {shown}{more}"
+                if reasons
+                else f"{name}, {count} {'place' if count == 1 else 'places'}: nobody else listed"
+            )
+        yield Diagnostic(
+            code=codes.ROSTER_INCOMPLETE,
+            message=f"{missing} {'place' if missing == 1 else 'places'} of `{unit}` "
+            f"{'has' if missing == 1 else 'have'} nobody in the personnel table ({where}): "
+            f"of its {listed} {'person' if listed == 1 else 'people'} listed, none is free "
+            "then",
+            span=units[unit].span,
+            label=f"{missing} {'place' if missing == 1 else 'places'} to be named",
+            related=tuple(
+                Label(span=p.span, message=why) for p, why in list(people.values())[:SHOWN]
+            ),
+            notes=tuple(notes),
+            help="add people of this unit to the personnel table, take one of them off the "
+            "duty that keeps them, or lower the demand",
+        )
+
+
+SHOWN = 5  # people named in a TP609 message
