@@ -27,6 +27,8 @@ if TYPE_CHECKING:
     from ttuplan.check.allocate import Allocation
     from ttuplan.diff import PlanDiff
     from ttuplan.render import BuildOptions
+    from ttuplan.resolve.files import Reader
+    from ttuplan.resolve.names import Symbols
 
 
 class PlanNotFound(Exception):
@@ -50,6 +52,7 @@ class CheckResult:
     diagnostics: tuple[Diagnostic, ...]
     sources: SourceMap
     allocation: Allocation | None = None  # computed when the plan resolved without errors
+    symbols: Symbols | None = None  # the names defined (and used, if the reader asked), where
 
     @property
     def deployment(self) -> Deployment | None:
@@ -136,29 +139,36 @@ def find_plans(path: str, unreadable: list[str] | None = None) -> list[str]:
     return sorted(found)
 
 
-def load_plan(path: str) -> CheckResult:
-    """Parse, build and resolve the plan at `path` (a .ttup file or a folder)."""
+def load_plan(path: str, reader: Reader | None = None) -> CheckResult:
+    """Parse, build and resolve the plan at `path` (a .ttup file or a folder); `reader`
+    reads its files (an editor's gives its unsaved buffers; default: the disk)."""
     from ttuplan.gcpause import paused_gc
     from ttuplan.resolve import resolve
+    from ttuplan.resolve.files import DISK
 
     entry = find_entry(path)
     with paused_gc():
-        resolved = resolve(entry)
-    return CheckResult(entry, resolved.plan, resolved.diagnostics, resolved.sources)
+        resolved = resolve(entry, reader or DISK)
+    return CheckResult(
+        entry, resolved.plan, resolved.diagnostics, resolved.sources, symbols=resolved.symbols
+    )
 
 
-def check_plan(path: str, contingency: str = "required") -> CheckResult:
+def check_plan(
+    path: str, contingency: str = "required", reader: Reader | None = None
+) -> CheckResult:
     """Load the plan and, if it resolved without errors, check and allocate it.
     `contingency`: which losses the N-1 analysis works out (`check.contingency.SCOPES`:
     "required", those the plan must survive; "reserves", every reserve group too; "all",
-    every unit too, with the other losses that break the plan as warnings)."""
+    every unit too, with the other losses that break the plan as warnings). `reader`: how
+    files are read (default: the disk; the language server reads its buffers)."""
     from ttuplan.check import check
     from ttuplan.diagnostics.report import Reporter
     from ttuplan.gcpause import paused_gc
 
     with paused_gc():  # one pause for both: see gcpause
         with progress.part(0.0, 0.5):
-            loaded = load_plan(path)
+            loaded = load_plan(path, reader)
         if loaded.plan is None or loaded.errors:
             return loaded
         with progress.part(0.5, 1.0):
@@ -167,7 +177,9 @@ def check_plan(path: str, contingency: str = "required") -> CheckResult:
     reporter.extend(loaded.diagnostics)
     reporter.extend(problems)
     diagnostics = reporter.report(loaded.sources)
-    return CheckResult(loaded.entry, loaded.plan, diagnostics, loaded.sources, allocation)
+    return CheckResult(
+        loaded.entry, loaded.plan, diagnostics, loaded.sources, allocation, loaded.symbols
+    )
 
 
 @dataclass(frozen=True, slots=True)

@@ -553,6 +553,16 @@ def fmt(paths: tuple[str, ...], check: bool, diff: bool) -> None:
     sys.exit(run.exit_code)
 
 
+@main.command()
+def lsp() -> None:
+    """Serve an editor as a language server on stdin and stdout (see README, Editors)."""
+    try:
+        from ttuplan.lsp.server import serve_forever
+    except ImportError as error:  # a broken install: one line, no traceback
+        _fail(f"the language server needs pygls and lsprotocol ({error}); reinstall ttuplan")
+    serve_forever()
+
+
 def _interrupt(number: int, frame: object) -> NoReturn:
     """SIGTERM (a CI job cancelled, `kill`) ends a run as Ctrl-C does: what it was
     writing is removed, and the previous documents stay."""

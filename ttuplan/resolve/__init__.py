@@ -12,11 +12,10 @@ from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.diagnostics.order import in_source_order
 from ttuplan.resolve.assemble import Assembler
-from ttuplan.resolve.files import PlanFolder, load_modules, read_text
+from ttuplan.resolve.files import DISK, PlanFolder, Reader, load_modules, read_text
 from ttuplan.resolve.hierarchy import parent_loops
 from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.personnel import load_personnel
-from ttuplan.resolve.sites import load_site_table
 from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import nodes as n
 
@@ -28,18 +27,20 @@ class Resolved:
     plan: m.Plan | None
     diagnostics: tuple[Diagnostic, ...]
     sources: SourceMap
+    symbols: Symbols | None = None  # every name defined (and, if recorded, used), and where
 
 
-def resolve(entry: str) -> Resolved:
-    """Read the plan whose entry file is `entry`, with everything it includes and names."""
+def resolve(entry: str, reader: Reader = DISK) -> Resolved:
+    """Read the plan whose entry file is `entry`, with everything it includes and names;
+    `reader` reads and parses each file (an editor's gives its unsaved buffers)."""
     sources = SourceMap()
     folder = PlanFolder.of(entry)
     with progress.part(0.0, 0.35):
-        loaded = load_modules(entry, folder, sources)
+        loaded = load_modules(entry, folder, sources, reader)
     problems = loaded.problems
     if loaded.syntax_failed:
         return Resolved(None, in_source_order(problems, sources), sources)
-    symbols = Symbols(problems=problems)
+    symbols = Symbols(problems=problems, places=[] if reader.record_uses else None)
     declarations = loaded.declarations
     plans = [d for d in declarations if isinstance(d, n.Block) and d.keyword == "plan"]
     for declaration in declarations:
@@ -60,7 +61,7 @@ def resolve(entry: str) -> Resolved:
                 help='start the file with `plan NAME "Title" { authority "..." }`',
             )
         )
-        return Resolved(None, in_source_order(problems, sources), sources)
+        return Resolved(None, in_source_order(problems, sources), sources, symbols)
     for extra in plans[1:]:
         problems.append(
             Diagnostic(
@@ -85,13 +86,13 @@ def resolve(entry: str) -> Resolved:
             if problem is not None:
                 problems.append(problem)
             continue
-        text = read_text(path, sources, problems, declaration.path.span)
+        text = read_text(path, sources, problems, declaration.path.span, reader)
         if text is None:
             continue
         share = 0.6 / len(tables)
         with progress.part(0.35 + number * share, 0.35 + (number + 1) * share):
             if declaration.keyword == "sites":
-                sites = load_site_table(path, text, symbols, site_ids, sources, problems)
+                sites = reader.site_table(path, text, symbols, site_ids, sources, problems)
                 table_sites.extend(sites)
             else:
                 people.extend(load_personnel(path, text, symbols, nrps, sources, problems))
@@ -103,7 +104,7 @@ def resolve(entry: str) -> Resolved:
     plan = _assemble(declarations, plans[0], assembler, table_sites, people, sources)
     problems.extend(parent_loops(assembler.parents, (unit.name for unit in plan.units)))
     problems.extend(symbols.unused())
-    return Resolved(plan, in_source_order(problems, sources), sources)
+    return Resolved(plan, in_source_order(problems, sources), sources, symbols)
 
 
 def _assemble(

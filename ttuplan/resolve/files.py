@@ -13,6 +13,7 @@ import stat
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from ttuplan import progress
 from ttuplan.diagnostics import codes
@@ -20,6 +21,10 @@ from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.parse import parse
 from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import build, nodes
+
+if TYPE_CHECKING:
+    from ttuplan.model import Site
+    from ttuplan.resolve.names import Symbols
 
 MAX_FILE_BYTES = 256 * 1024 * 1024
 _LONE_CR = re.compile(r"\r(?!\n)")
@@ -125,13 +130,52 @@ def _outside(reference: nodes.Text, why: str) -> Diagnostic:
     )
 
 
+class Reader:
+    """Where a plan's files come from and how each is parsed: this one reads the disk and
+    parses every file (the command line). The language server's reads an editor's unsaved
+    buffers first, keeps what it parsed, and asks for every use of a name with its place."""
+
+    record_uses = False
+
+    def read(self, path: str) -> bytes:
+        """The file's bytes (`read_file`); raises OSError, TooLarge past MAX_FILE_BYTES."""
+        return read_file(path)
+
+    def module(self, text: str, path: str) -> tuple[nodes.Module, tuple[Diagnostic, ...]]:
+        """One file's syntax tree, with its syntax and value problems."""
+        result = parse(text, path)
+        module, value_problems = build(result.tree, path)
+        return module, (*result.diagnostics, *value_problems)
+
+    def site_table(
+        self,
+        path: str,
+        text: str,
+        symbols: Symbols,
+        seen: dict[str, Span],
+        sources: SourceMap,
+        problems: list[Diagnostic],
+    ) -> list[Site]:
+        """The sites of a site table (`resolve.sites.load_site_table`)."""
+        from ttuplan.resolve.sites import load_site_table
+
+        return load_site_table(path, text, symbols, seen, sources, problems)
+
+
+DISK = Reader()
+
+
 def read_text(
-    path: str, sources: SourceMap, problems: list[Diagnostic], at: Span | None = None
+    path: str,
+    sources: SourceMap,
+    problems: list[Diagnostic],
+    at: Span | None = None,
+    reader: Reader = DISK,
 ) -> str | None:
     """A file's text (UTF-8, BOM dropped, a lone CR a line end), registered in `sources`;
     None if unreadable."""
     try:
-        data = read_file(path)
+        data = reader.read(path)
     except TooLarge as error:
         problems.append(
             Diagnostic(
@@ -207,7 +251,9 @@ def included_files(entry: str) -> set[str]:
     return {os.path.realpath(path) for path in sources.paths()}
 
 
-def load_modules(entry: str, folder: PlanFolder, sources: SourceMap) -> LoadedFiles:
+def load_modules(
+    entry: str, folder: PlanFolder, sources: SourceMap, reader: Reader = DISK
+) -> LoadedFiles:
     """Parse and build the entry file and, depth-first, every file it includes.
 
     The chain of open includes is a list, not the call stack: a chain thousands of files
@@ -216,7 +262,7 @@ def load_modules(entry: str, folder: PlanFolder, sources: SourceMap) -> LoadedFi
     loaded = LoadedFiles()
     included: dict[str, Span | None] = {}
     chain: list[_Open] = []
-    _open(entry, None, chain, sources, loaded, included)
+    _open(entry, None, chain, sources, loaded, included, reader)
     while chain:
         current = chain[-1]
         declaration = next(current.declarations, None)
@@ -252,7 +298,7 @@ def load_modules(entry: str, folder: PlanFolder, sources: SourceMap) -> LoadedFi
                 )
             )
         else:
-            _open(target, declaration.path.span, chain, sources, loaded, included)
+            _open(target, declaration.path.span, chain, sources, loaded, included, reader)
     return loaded
 
 
@@ -273,18 +319,17 @@ def _open(
     sources: SourceMap,
     loaded: LoadedFiles,
     included: dict[str, Span | None],
+    reader: Reader,
 ) -> None:
     """Read, parse and build one file, and put it on top of the chain of open includes."""
-    text = read_text(path, sources, loaded.problems, at)
+    text = read_text(path, sources, loaded.problems, at, reader)
     if text is None:
         loaded.syntax_failed = True
         return
     progress.stage(f"reading {os.path.basename(path)}")
-    result = parse(text, path)
-    module, value_problems = build(result.tree, path)
-    loaded.problems.extend(result.diagnostics)
-    loaded.problems.extend(value_problems)
-    loaded.syntax_failed |= any(d.is_error for d in (*result.diagnostics, *value_problems))
+    module, problems = reader.module(text, path)
+    loaded.problems.extend(problems)
+    loaded.syntax_failed |= any(d.is_error for d in problems)
     loaded.modules.append(module)
     real = os.path.realpath(path)
     included[real] = at

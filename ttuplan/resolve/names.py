@@ -65,6 +65,7 @@ class Symbols:
     definitions: dict[Key, Definition] = field(default_factory=dict)
     uses: dict[Key, int] = field(default_factory=dict)
     problems: list[Diagnostic] = field(default_factory=list)
+    places: list[tuple[Key, Span]] | None = None  # each use's place, when an editor asks
 
     def define(self, name: str, kind: str, span: Span) -> bool:
         """Record a definition; a second one of the same name is reported and ignored."""
@@ -113,6 +114,8 @@ class Symbols:
             self.problems.append(self.undefined(name, allowed, span, what))
             return False
         self.add_uses(definition.kind, name)
+        if self.places is not None:
+            self.places.append(((NAMESPACES[definition.kind], name), span))
         if definition.kind not in allowed:
             self.problems.append(
                 Diagnostic(
