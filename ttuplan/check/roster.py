@@ -83,18 +83,19 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
             memo[key] = first_clash(a, b, gap) is not None
         return memo[key]
 
+    leaders = {  # who may lead, the least senior first, so that seniors stay free
+        unit: sorted(
+            (p for p in people if p.person.leader), key=lambda p: (seniority(p.person), p.order)
+        )
+        for unit, people in listed.items()
+    }
     slots = _slots(plan, deployment)
-    chosen: list[list[_Person]] = []
-    for slot in slots:
-        people = listed.get(slot.unit)
-        crew: list[_Person] = []
-        for _ in range(slot.count if people else 0):
-            found = _choose(slot, people or [], crew, clashes, rest)
-            if found is None:
-                break
-            crew.append(found)
-            _take(found, slot)
-        chosen.append(crew)
+    chosen = [
+        _crew(slot, listed[slot.unit], leaders[slot.unit], clashes, rest)
+        if slot.unit in listed
+        else []
+        for slot in slots
+    ]
     short = {
         slot.unit
         for slot, crew in zip(slots, chosen, strict=True)
@@ -236,36 +237,44 @@ def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[
     return True, ""
 
 
-def _choose(
-    slot: Slot, people: list[_Person], crew: list[_Person], clashes: Clashes, rest: int
-) -> _Person | None:
-    taken = {id(p) for p in crew}
+def _crew(
+    slot: Slot, people: list[_Person], leaders: list[_Person], clashes: Clashes, rest: int
+) -> list[_Person]:
+    """The slot's crew, place by place: while it has nobody who may lead, the first free
+    of `leaders`; then the first free by home district, hours so far and table order.
+    (Within one slot nobody's duties change but the chosen one's: the order is made once,
+    and a person who is not free stays not free.)"""
+    ranked = sorted(
+        people,
+        key=lambda p: (
+            0 if slot.district and p.person.district == slot.district else 1,
+            p.minutes,
+            p.order,
+        ),
+    )
+    crew: list[_Person] = []
+    passed: set[int] = set()  # taken or not free
 
-    def first_free(ranked: list[_Person]) -> _Person | None:
-        for candidate in ranked:
-            if id(candidate) not in taken and _free(candidate, slot, clashes, rest)[0]:
+    def first_free(order: list[_Person]) -> _Person | None:
+        for candidate in order:
+            if id(candidate) in passed:
+                continue
+            passed.add(id(candidate))
+            if _free(candidate, slot, clashes, rest)[0]:
                 return candidate
         return None
 
-    if not any(p.person.leader for p in crew):
-        # one who may lead, the least senior of them, so that seniors stay free
-        leaders = sorted(
-            (p for p in people if p.person.leader),
-            key=lambda p: (seniority(p.person), p.order),
-        )
-        found = first_free(leaders)
-        if found is not None:
-            return found
-    return first_free(
-        sorted(
-            people,
-            key=lambda p: (
-                0 if slot.district and p.person.district == slot.district else 1,
-                p.minutes,
-                p.order,
-            ),
-        )
-    )
+    led = False
+    while len(crew) < slot.count:
+        found = None if led else first_free(leaders)
+        if found is None:
+            found = first_free(ranked)
+            if found is None:
+                break
+        led = led or found.person.leader
+        crew.append(found)
+        _take(found, slot)
+    return crew
 
 
 def _reasons(
