@@ -236,3 +236,25 @@ def test_the_program_freezes_what_the_pipeline_made_and_collects_after(
         assert gc.isenabled() and gc.get_freeze_count() > 0
     finally:
         gc.unfreeze()
+
+
+def test_checking_an_included_file_parses_each_file_of_its_plan_once(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """`ttuplan check units.ttup` finds the plan that includes it (parsing it) and checks
+    that plan: each file is parsed once, not once to find the plan and again to check it."""
+    from ttuplan.resolve import files
+
+    parsed: list[str] = []
+    real_parse = files.parse
+
+    def counting(text: str, path: str) -> object:
+        parsed.append(os.path.basename(path))
+        return real_parse(text, path)
+
+    monkeypatch.setattr(files, "parse", counting)
+    monkeypatch.chdir(REPO)
+    result = CliRunner().invoke(main, ["check", "plans/ttu-pemilu-2024/units.ttup"])
+    assert result.exit_code == 0, result.output
+    assert sorted(parsed) == ["districts.ttup", "plan.ttup", "units.ttup"]
+    assert files._PARSED_TO_FIND == {}  # all taken by the check

@@ -109,9 +109,9 @@ def _including_plan(path: str) -> str | None:
     while True:
         candidate = os.path.join(folder, ENTRY_NAME)
         if os.path.isfile(candidate):
-            if os.path.realpath(path) not in included_files(candidate):
-                return None
-            return os.path.relpath(candidate) if not os.path.isabs(path) else candidate
+            # named as the check will name it: what the search parses, the check reuses
+            named = os.path.relpath(candidate) if not os.path.isabs(path) else candidate
+            return named if os.path.realpath(path) in included_files(named) else None
         parent = os.path.dirname(folder)
         if parent == folder:
             return None

@@ -142,7 +142,11 @@ class Reader:
         return read_file(path)
 
     def module(self, text: str, path: str) -> tuple[nodes.Module, tuple[Diagnostic, ...]]:
-        """One file's syntax tree, with its syntax and value problems."""
+        """One file's syntax tree, with its syntax and value problems (taken from what
+        `included_files` parsed just before, if it parsed this text)."""
+        kept = _PARSED_TO_FIND.pop((path, text), None)
+        if kept is not None:
+            return kept
         result = parse(text, path)
         module, value_problems = build(result.tree, path)
         return module, (*result.diagnostics, *value_problems)
@@ -163,6 +167,19 @@ class Reader:
 
 
 DISK = Reader()
+
+# What `included_files` parsed to find the plan a file belongs to, kept for the check of
+# that plan that follows (which takes each file out as it reads it): checking an included
+# file parsed every file of its plan twice. Emptied at each search, so it never holds
+# more than one plan.
+_PARSED_TO_FIND: dict[tuple[str, str], tuple[nodes.Module, tuple[Diagnostic, ...]]] = {}
+
+
+class _Keeping(Reader):
+    def module(self, text: str, path: str) -> tuple[nodes.Module, tuple[Diagnostic, ...]]:
+        found = super().module(text, path)
+        _PARSED_TO_FIND[(path, text)] = found
+        return found
 
 
 def read_text(
@@ -247,7 +264,8 @@ class LoadedFiles:
 def included_files(entry: str) -> set[str]:
     """Real paths of `entry` and of every file it includes, however deep."""
     sources = SourceMap()
-    load_modules(entry, PlanFolder.of(entry), sources)
+    _PARSED_TO_FIND.clear()
+    load_modules(entry, PlanFolder.of(entry), sources, _Keeping())
     return {os.path.realpath(path) for path in sources.paths()}
 
 
