@@ -54,9 +54,8 @@ def symbols() -> Symbols:
 def load(text: str, fast: bool) -> tuple[list[tuple[Site, Span]], list[Diagnostic], Symbols]:
     sources = SourceMap()
     sources.add("sites.csv", text)
-    problems: list[Diagnostic] = []
     table = symbols()
-    sites = load_site_table("sites.csv", text, table, {"tps_3": HERE}, sources, problems, fast=fast)
+    sites, problems = load_site_table("sites.csv", text, table, {"tps_3": HERE}, sources, fast=fast)
     return [(site, site.span) for site in sites], problems, table
 
 

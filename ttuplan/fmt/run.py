@@ -92,8 +92,8 @@ class FormatRun:
     def _unreadable(self, path: str) -> Iterator[Message]:
         # The plan reader says why, as `ttuplan check` would (not UTF-8, no permission...).
         sources = SourceMap()
-        problems: list[Diagnostic] = []
-        read_text(path, sources, problems)
+        found = read_text(path, sources)
+        problems = [found] if isinstance(found, Diagnostic) else []
         yield from self._problems(problems, sources, f"{path}: not formatted: cannot read it")
 
     def _outside(self, path: str, folder: str) -> Iterator[Message]:

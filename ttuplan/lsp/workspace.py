@@ -70,8 +70,7 @@ class Overlay(Reader):
         symbols: Symbols,
         seen: dict[str, Span],
         sources: SourceMap,
-        problems: list[Diagnostic],
-    ) -> list[Site]:
+    ) -> tuple[list[Site], list[Diagnostic]]:
         """A site table's sites, read again only if its text or the names its cells may
         name changed. Only a table that was first (no ids seen before it) and had no
         problems is kept: its sites and uses then depend on nothing else."""
@@ -82,15 +81,15 @@ class Overlay(Reader):
             seen.update(kept.seen)
             for key, count in kept.uses.items():
                 symbols.uses[key] = symbols.uses.get(key, 0) + count
-            return list(kept.sites)
-        first, before, used = not seen, len(problems), dict(symbols.uses)
-        sites = super().site_table(path, text, symbols, seen, sources, problems)
-        if first and len(problems) == before:
+            return list(kept.sites), []
+        first, used = not seen, dict(symbols.uses)
+        sites, problems = super().site_table(path, text, symbols, seen, sources)
+        if first and not problems:
             uses = {k: c - used.get(k, 0) for k, c in symbols.uses.items() if c != used.get(k)}
             self.tables[path] = _Table(text, names, tuple(sites), dict(seen), uses)
         else:
             self.tables.pop(path, None)
-        return sites
+        return sites, problems
 
     def peek(self, text: str, path: str) -> n.Module:
         """A file's syntax tree, from the cache if its text is the same (any thread)."""

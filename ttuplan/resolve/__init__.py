@@ -37,10 +37,10 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
     folder = PlanFolder.of(entry)
     with progress.part(0.0, 0.35):
         loaded = load_modules(entry, folder, sources, reader)
-    problems = loaded.problems
+    problems = list(loaded.problems)
     if loaded.syntax_failed:
         return Resolved(None, in_source_order(problems, sources), sources)
-    symbols = Symbols(problems=problems, places=[] if reader.record_uses else None)
+    symbols = Symbols(places=[] if reader.record_uses else None)
     declarations = loaded.declarations
     plans = [d for d in declarations if isinstance(d, n.Block) and d.keyword == "plan"]
     for declaration in declarations:
@@ -61,6 +61,7 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
                 help='start the file with `plan NAME "Title" { authority "..." }`',
             )
         )
+        problems.extend(symbols.problems)
         return Resolved(None, in_source_order(problems, sources), sources, symbols)
     for extra in plans[1:]:
         problems.append(
@@ -86,24 +87,27 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
             if problem is not None:
                 problems.append(problem)
             continue
-        text = read_text(path, sources, problems, declaration.path.span, reader)
-        if text is None:
+        text = read_text(path, sources, declaration.path.span, reader)
+        if isinstance(text, Diagnostic):
+            problems.append(text)
             continue
         share = 0.6 / len(tables)
         with progress.part(0.35 + number * share, 0.35 + (number + 1) * share):
             if declaration.keyword == "sites":
-                sites = reader.site_table(path, text, symbols, site_ids, sources, problems)
+                sites, found = reader.site_table(path, text, symbols, site_ids, sources)
                 table_sites.extend(sites)
             else:
-                people.extend(load_personnel(path, text, symbols, nrps, sources, problems))
+                listed, found = load_personnel(path, text, symbols, nrps, sources)
+                people.extend(listed)
+            problems.extend(found)
     progress.stage("assembling the plan", 0.95)
 
-    assembler = Assembler(
-        symbols=symbols, problems=problems, table_sites=set(map(itemgetter(0), table_sites))
-    )
+    assembler = Assembler(symbols=symbols, table_sites=set(map(itemgetter(0), table_sites)))
     plan = _assemble(declarations, plans[0], assembler, table_sites, people, sources)
+    problems.extend(assembler.problems)
     problems.extend(parent_loops(assembler.parents, (unit.name for unit in plan.units)))
     problems.extend(symbols.unused())
+    problems.extend(symbols.problems)
     return Resolved(plan, in_source_order(problems, sources), sources, symbols)
 
 

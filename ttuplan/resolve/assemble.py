@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import zoneinfo
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from ttuplan import model as m
@@ -25,13 +26,19 @@ MAX_PEOPLE = 1_000_000  # in a unit's `strength` or a `reserve`: more than all o
 @dataclass
 class Assembler:
     symbols: Symbols
-    problems: list[Diagnostic]
     table_sites: set[str] = field(default_factory=set)
+    problems: list[Diagnostic] = field(default_factory=list)  # what it found, for resolve
     # Each unit's parent, with where it is named: for the hierarchy's loops (TP208).
     parents: dict[str, tuple[str, Span]] = field(default_factory=dict)
     _timezones: set[str] | None = None
 
     # ── helpers ─────────────────────────────────────────────────────────────
+    def body(self, statements: Sequence[n.Statement] | None, owner: str) -> Body:
+        """A block's statements by keyword; what they repeat that they may not, kept."""
+        found = Body(statements, owner)
+        self.problems.extend(found.problems)
+        return found
+
     def ref(self, name: n.Name, kinds: tuple[str, ...], what: str) -> str | None:
         return name.value if self.symbols.use(name.value, kinds, name.span, what) else None
 
@@ -103,7 +110,7 @@ class Assembler:
 
     # ── declarations ─────────────────────────────────────────────────────────
     def plan_info(self, block: n.Block) -> m.PlanInfo:
-        body = Body(block.body, "the plan block", self.problems)
+        body = self.body(block.body, "the plan block")
         language = "id"
         if (statement := body.get("language", n.RefStatement)) is not None:
             if statement.name.value in LANGUAGES:
@@ -185,7 +192,7 @@ class Assembler:
         return not self._timezones or name in self._timezones
 
     def risk(self, block: n.Block, rank: int) -> m.RiskClass:
-        body = Body(block.body, f"risk class `{block.name.value}`", self.problems)
+        body = self.body(block.body, f"risk class `{block.name.value}`")
         rules = []
         for ratio in body.all("ratio", n.Ratio):
             force = self.ref(ratio.force, ("force",), "a staffing rule")
@@ -208,7 +215,7 @@ class Assembler:
         )
 
     def district(self, block: n.Block) -> m.District:
-        body = Body(block.body, f"district `{block.name.value}`", self.problems)
+        body = self.body(block.body, f"district `{block.name.value}`")
         lat, lon = _coordinates(body.get("at", n.At))
         return m.District(
             name=block.name.value,
@@ -221,7 +228,7 @@ class Assembler:
 
     def site(self, block: n.Block) -> m.Site | None:
         owner = f"site `{block.name.value}`"
-        body = Body(block.body, owner, self.problems)
+        body = self.body(block.body, owner)
         found: dict[str, str | None] = {}
         for keyword, kinds in (
             ("kind", ("kind",)),
@@ -257,7 +264,7 @@ class Assembler:
 
     def unit(self, block: n.Block) -> m.Unit | None:
         owner = f"unit `{block.name.value}`"
-        body = Body(block.body, owner, self.problems)
+        body = self.body(block.body, owner)
         force_statement = body.get("force", n.RefStatement)
         if force_statement is None:
             self.problems.append(missing(owner, "force", block.name.span, "force polri"))
@@ -305,7 +312,7 @@ class Assembler:
 
     def rayon(self, block: n.Block) -> m.Rayon:
         owner = f"rayon `{block.name.value}`"
-        body = Body(block.body, owner, self.problems)
+        body = self.body(block.body, owner)
         post_statement = body.get("post", n.Post)
         post = None
         if post_statement is not None:
@@ -338,7 +345,7 @@ class Assembler:
 
     def pool(self, block: n.Block) -> m.Pool:
         owner = f"pool `{block.name.value}`"
-        body = Body(block.body, owner, self.problems)
+        body = self.body(block.body, owner)
         return m.Pool(
             name=block.name.value,
             label=block.label.value,
@@ -373,7 +380,7 @@ class Assembler:
         )
 
     def phase(self, phase: n.Phase) -> m.Phase | None:
-        body = Body(phase.body, f"phase `{phase.name.value}`", self.problems)
+        body = self.body(phase.body, f"phase `{phase.name.value}`")
         guards = tuple(g for s in body.all("guard", n.Guard) if (g := self.guard(s)) is not None)
         shifts = tuple(
             shift for s in body.all("shift", n.Shift) if (shift := self.shift(s)) is not None

@@ -47,9 +47,8 @@ def keyword_of(statement: n.Statement) -> str:
 class Body:
     """The statements of one block, looked up by keyword."""
 
-    def __init__(
-        self, statements: Sequence[n.Statement] | None, owner: str, problems: list[Diagnostic]
-    ) -> None:
+    def __init__(self, statements: Sequence[n.Statement] | None, owner: str) -> None:
+        self.problems: list[Diagnostic] = []  # statements given twice
         self.single: dict[str, n.Statement] = {}
         self.repeated: dict[str, list[n.Statement]] = {}
         for statement in statements or ():
@@ -57,7 +56,7 @@ class Body:
             if keyword in _REPEATABLE:
                 self.repeated.setdefault(keyword, []).append(statement)
             elif keyword in self.single:
-                problems.append(
+                self.problems.append(
                     Diagnostic(
                         code=codes.DUPLICATE_STATEMENT,
                         message=f"`{keyword}` is given twice in {owner}",

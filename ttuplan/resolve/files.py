@@ -158,12 +158,11 @@ class Reader:
         symbols: Symbols,
         seen: dict[str, Span],
         sources: SourceMap,
-        problems: list[Diagnostic],
-    ) -> list[Site]:
-        """The sites of a site table (`resolve.sites.load_site_table`)."""
+    ) -> tuple[list[Site], list[Diagnostic]]:
+        """The sites of a site table and its problems (`resolve.sites.load_site_table`)."""
         from ttuplan.resolve.sites import load_site_table
 
-        return load_site_table(path, text, symbols, seen, sources, problems)
+        return load_site_table(path, text, symbols, seen, sources)
 
 
 DISK = Reader()
@@ -183,44 +182,33 @@ class _Keeping(Reader):
 
 
 def read_text(
-    path: str,
-    sources: SourceMap,
-    problems: list[Diagnostic],
-    at: Span | None = None,
-    reader: Reader = DISK,
-) -> str | None:
+    path: str, sources: SourceMap, at: Span | None = None, reader: Reader = DISK
+) -> str | Diagnostic:
     """A file's text (UTF-8, BOM dropped, a lone CR a line end), registered in `sources`;
-    None if unreadable."""
+    or, if it cannot be read, why."""
     try:
         data = reader.read(path)
     except TooLarge as error:
-        problems.append(
-            Diagnostic(
-                code=codes.FILE_TOO_LARGE,
-                message=f"`{path}` is too large: {error.strerror}",
-                span=at,
-                label=error.strerror or "too large",
-                help="split the file, or check that it is the file you meant",
-            )
+        return Diagnostic(
+            code=codes.FILE_TOO_LARGE,
+            message=f"`{path}` is too large: {error.strerror}",
+            span=at,
+            label=error.strerror or "too large",
+            help="split the file, or check that it is the file you meant",
         )
-        return None
     except OSError as error:
         why = error.strerror or "unreadable"
-        problems.append(
-            Diagnostic(
-                code=codes.FILE_NOT_FOUND,
-                message=f"cannot read `{path}`: {why}",
-                span=at,
-                label=why,
-                help="check that the file exists and can be read",
-            )
+        return Diagnostic(
+            code=codes.FILE_NOT_FOUND,
+            message=f"cannot read `{path}`: {why}",
+            span=at,
+            label=why,
+            help="check that the file exists and can be read",
         )
-        return None
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
-        problems.append(_not_utf8(path, data, error.start, sources))
-        return None
+        return _not_utf8(path, data, error.start, sources)
     text = lone_carriage_returns_as_line_ends(text.removeprefix("\ufeff"))
     sources.add(path, text)
     return text
@@ -340,8 +328,9 @@ def _open(
     reader: Reader,
 ) -> None:
     """Read, parse and build one file, and put it on top of the chain of open includes."""
-    text = read_text(path, sources, loaded.problems, at, reader)
-    if text is None:
+    text = read_text(path, sources, at, reader)
+    if isinstance(text, Diagnostic):
+        loaded.problems.append(text)
         loaded.syntax_failed = True
         return
     progress.stage(f"reading {os.path.basename(path)}")

@@ -64,7 +64,7 @@ class Symbols:
 
     definitions: dict[Key, Definition] = field(default_factory=dict)
     uses: dict[Key, int] = field(default_factory=dict)
-    problems: list[Diagnostic] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)  # what it found, for resolve
     places: list[tuple[Key, Span]] | None = None  # each use's place, when an editor asks
 
     def define(self, name: str, kind: str, span: Span) -> bool:

@@ -22,12 +22,12 @@ def load_personnel(
     symbols: Symbols,
     seen: dict[str, Span],
     sources: SourceMap,
-    problems: list[Diagnostic],
-) -> list[Person]:
-    """The valid people of one table; `seen` holds every NRP so far, for duplicates."""
-    table = Table(path, text, sources, problems, REQUIRED, OPTIONAL)
+) -> tuple[list[Person], list[Diagnostic]]:
+    """The valid people of one table and the problems found in it; `seen` holds every NRP
+    so far, for duplicates."""
+    table = Table(path, text, sources, REQUIRED, OPTIONAL)
     if not table.ok:
-        return []
+        return [], table.problems
     units = symbols.names_of("unit")
     districts = symbols.names_of("district")
     people: list[Person] = []
@@ -94,4 +94,4 @@ def load_personnel(
             )
         )
     table.finish()
-    return people
+    return people, table.problems

@@ -27,11 +27,11 @@ def load_site_table(  # noqa: PLR0915 (one flat loop on purpose: it runs per row
     symbols: Symbols,
     seen: dict[str, Span],
     sources: SourceMap,
-    problems: list[Diagnostic],
     *,
     fast: bool = True,
-) -> list[Site]:
-    """The valid sites of one table; `seen` holds every site id so far, for duplicates.
+) -> tuple[list[Site], list[Diagnostic]]:
+    """The valid sites of one table and the problems found in it; `seen` holds every site
+    id so far, for duplicates.
 
     A row that passes every check cheaply (the common case, and most of a national table's
     time) becomes a Site at once; any other row goes through the slow path, which finds
@@ -40,9 +40,9 @@ def load_site_table(  # noqa: PLR0915 (one flat loop on purpose: it runs per row
     (no NamedTuple `__new__` call) and checks the ids' spelling in one pass at the end.
     `fast=False` sends every row down the slow path (the tests compare the two).
     """
-    table = Table(path, text, sources, problems, REQUIRED, OPTIONAL)
+    table = Table(path, text, sources, REQUIRED, OPTIONAL)
     if not table.ok:
-        return []
+        return [], table.problems
     valid = {kind: symbols.names_of(kind) for kind in ("kind", "district", "risk")}
     uses: dict[str, dict[str, int]] = {
         kind: dict.fromkeys(names, 0) for kind, names in valid.items()
@@ -121,7 +121,7 @@ def load_site_table(  # noqa: PLR0915 (one flat loop on purpose: it runs per row
         table.unreadable(line + 1, error)
     table.records += len(quick)
     table.last_line = max(table.last_line, quick[-1].span.line if quick else 0)
-    return _wrap_up(table, sites, quick, symbols, seen, uses)
+    return _wrap_up(table, sites, quick, symbols, seen, uses), table.problems
 
 
 def _wrap_up(

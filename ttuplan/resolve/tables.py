@@ -46,13 +46,12 @@ class Table:
         path: str,
         text: str,
         sources: SourceMap,
-        problems: list[Diagnostic],
         required: tuple[str, ...],
         optional: tuple[str, ...],
     ) -> None:
         self.path = path
         self.sources = sources
-        self.problems = problems
+        self.problems: list[Diagnostic] = []  # what this table found, returned by its reader
         self.row_problems = 0
         self.records = 0  # rows read, well-formed or not
         self.last_line = 0

@@ -1,14 +1,15 @@
 """Lark tree to nodes: one short method per grammar rule; bad values become diagnostics.
 
-Nothing here raises on a user's mistake: problems are appended to `problems` and the
-value is None. The walk is our own rather than a `lark.Transformer` (whose per-node
-`getattr` and `v_args` wrapper were a third of building a national plan): each rule's
-method is looked up once, by name, and called with the node's meta and built children.
+Nothing here raises on a user's mistake: a value's check (`syntax.values`) gives back the
+problem, which the builder keeps and returns with the module; the value is None. The
+walk is our own rather than a `lark.Transformer` (whose per-node `getattr` and `v_args`
+wrapper were a third of building a national plan): each rule's method is looked up
+once, by name, and called with the node's meta and built children.
 """
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from lark import Token, Tree
 
@@ -17,6 +18,8 @@ from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
 from ttuplan.syntax import values as v
+
+T = TypeVar("T")
 
 # Counts and their least value.
 _COUNTS = {"strength": 0, "voters": 0}
@@ -93,6 +96,13 @@ class _Builder:
         return rule(meta, children), meta
 
     # ── helpers ───────────────────────────────────────────────────────────────
+    def _kept(self, checked: T | Diagnostic | None) -> T | None:
+        """A checked value (`syntax.values`), or None with its problem kept."""
+        if isinstance(checked, Diagnostic):
+            self.problems.append(checked)
+            return None
+        return checked
+
     def _span(self, meta: Meta) -> Span:
         return Span(self.file, meta.line, meta.column, meta.end_line, meta.end_column)
 
@@ -104,7 +114,7 @@ class _Builder:
 
     def _name(self, token: Token) -> n.Name:
         span = self._token_span(token)
-        v.check_name(str(token), span, self.problems)
+        self._kept(v.check_name(str(token), span))
         return n.Name(value=str(token), span=span)
 
     def _text(self, token: Token) -> n.Text:
@@ -116,11 +126,11 @@ class _Builder:
         return tuple(c for c in children[start:] if not isinstance(c, Token))
 
     def _whole(self, number: n.Number, what: str, least: int = 1) -> n.Number:
-        value = v.whole(number.value, number.text, number.span, what, least, self.problems)
+        value = self._kept(v.whole(number.value, number.text, number.span, what, least))
         return n.Number(text=number.text, value=value, span=number.span)
 
     def _bounded(self, number: n.Number, what: str, low: float, high: float) -> n.Number:
-        value = v.bounded(number.value, number.text, number.span, what, low, high, self.problems)
+        value = self._kept(v.bounded(number.value, number.text, number.span, what, low, high))
         return n.Number(text=number.text, value=value, span=number.span)
 
     # ── module and declarations ──────────────────────────────────────────────
@@ -213,7 +223,7 @@ class _Builder:
 
     def _duration_statement(self, keyword: str, token: Token, meta: Meta) -> n.DurationStatement:
         span = self._token_span(token)
-        minutes = v.parse_duration(str(token), span, self.problems)
+        minutes = self._kept(v.parse_duration(str(token), span))
         return n.DurationStatement(
             keyword=keyword,
             duration=n.Duration(text=str(token), minutes=minutes, span=span),
@@ -235,7 +245,7 @@ class _Builder:
     def reserve_within(self, meta: Meta, children: Children) -> n.ReserveWithin:
         token = children[2]
         span = self._token_span(token)
-        minutes = v.parse_duration(str(token), span, self.problems)
+        minutes = self._kept(v.parse_duration(str(token), span))
         return n.ReserveWithin(
             duration=n.Duration(text=str(token), minutes=minutes, span=span), span=self._span(meta)
         )
@@ -272,7 +282,7 @@ class _Builder:
         _, lat, _, lon = children
         checked = []
         for number, is_lat in ((lat, True), (lon, False)):
-            value = v.coordinate(number.value, number.text, number.span, is_lat, self.problems)
+            value = self._kept(v.coordinate(number.value, number.text, number.span, is_lat))
             checked.append(n.Number(text=number.text, value=value, span=number.span))
         return n.Coordinates(lat=checked[0], lon=checked[1], span=self._span(meta))
 
@@ -368,10 +378,10 @@ class _Builder:
 
     def moment(self, meta: Meta, children: Children) -> n.Moment:
         date_token = children[0]
-        date = v.parse_date(str(date_token), self._token_span(date_token), self.problems)
+        date = self._kept(v.parse_date(str(date_token), self._token_span(date_token)))
         time = None
         if len(children) > 1:
-            time = v.parse_time(str(children[1]), self._token_span(children[1]), self.problems)
+            time = self._kept(v.parse_time(str(children[1]), self._token_span(children[1])))
         text = " ".join(str(t) for t in children)
         return n.Moment(text=text, date=date, time=time, span=self._span(meta))
 
@@ -379,10 +389,10 @@ class _Builder:
         token = children[0]
         span = self._token_span(token)
         return n.Number(
-            text=str(token), value=v.parse_number(str(token), span, self.problems), span=span
+            text=str(token), value=self._kept(v.parse_number(str(token), span)), span=span
         )
 
     def _clock(self, token: Token, *, end_of_day: bool = False) -> n.Clock:
         span = self._token_span(token)
-        value = v.parse_time(str(token), span, self.problems, end_of_day=end_of_day)
+        value = self._kept(v.parse_time(str(token), span, end_of_day=end_of_day))
         return n.Clock(text=str(token), value=value, span=span)

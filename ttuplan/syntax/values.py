@@ -1,6 +1,7 @@
 """The values a plan writes (dates, times, durations, numbers, names), checked and converted.
 
-Each function returns the value, or None with a diagnostic that says how to write it.
+Each function returns the value, or the diagnostic that says how to write it (the
+builder keeps the problems it is given back).
 """
 
 from __future__ import annotations
@@ -20,88 +21,71 @@ _DURATION_UNITS = {"m": 1, "h": 60}
 MAX_COUNT = 10_000_000
 
 
-def parse_date(text: str, span: Span, problems: list[Diagnostic]) -> dt.date | None:
+def parse_date(text: str, span: Span) -> dt.date | Diagnostic:
     match = _DATE.fullmatch(text)
     if match is None:
         year_text, month_text, day_text = text.split("-")
         padded = f"{year_text}-{int(month_text):02d}-{int(day_text):02d}"
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_DATE,
-                message=f"`{text}` is not written YYYY-MM-DD",
-                span=span,
-                label="month and day need two digits",
-                help=f"write `{padded}`",
-            )
+        return Diagnostic(
+            code=codes.BAD_DATE,
+            message=f"`{text}` is not written YYYY-MM-DD",
+            span=span,
+            label="month and day need two digits",
+            help=f"write `{padded}`",
         )
-        return None
     year, month, day = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError as error:
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_DATE,
-                message=f"`{text}` is not a date",
-                span=span,
-                label=str(error),
-                help="check the month and the day",
-            )
+        return Diagnostic(
+            code=codes.BAD_DATE,
+            message=f"`{text}` is not a date",
+            span=span,
+            label=str(error),
+            help="check the month and the day",
         )
-        return None
 
 
-def parse_time(
-    text: str, span: Span, problems: list[Diagnostic], *, end_of_day: bool = False
-) -> dt.time | None:
+def parse_time(text: str, span: Span, *, end_of_day: bool = False) -> dt.time | Diagnostic:
     """A time of day; where `end_of_day` (a shift's end), `24:00` is midnight at its end."""
     hours, minutes = (int(part) for part in text.split(":"))
     if end_of_day and (hours, minutes) == (24, 0):
         return dt.time(0, 0)
     if hours > 23 or minutes > 59:
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_TIME,
-                message=f"`{text}` is not a time of day",
-                span=span,
-                label="hours run 00-23, minutes 00-59",
-                help="use the 24-hour clock: `06:00`, `18:30`, `23:59`",
-            )
+        return Diagnostic(
+            code=codes.BAD_TIME,
+            message=f"`{text}` is not a time of day",
+            span=span,
+            label="hours run 00-23, minutes 00-59",
+            help="use the 24-hour clock: `06:00`, `18:30`, `23:59`",
         )
-        return None
     return dt.time(hours, minutes)
 
 
-def parse_duration(text: str, span: Span, problems: list[Diagnostic]) -> int | None:
+def parse_duration(text: str, span: Span) -> int | Diagnostic:
     """Minutes in a duration such as `30m` or `2h`."""
     digits = text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     unit = text[len(digits) :]
     if unit not in _DURATION_UNITS or len(digits) > 6:
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_DURATION,
-                message=f"`{text}` is not a duration",
-                span=span,
-                label="write minutes as `m`, hours as `h`",
-                help=f"write `{digits[:6]}m` for minutes or `{digits[:6]}h` for hours",
-            )
+        return Diagnostic(
+            code=codes.BAD_DURATION,
+            message=f"`{text}` is not a duration",
+            span=span,
+            label="write minutes as `m`, hours as `h`",
+            help=f"write `{digits[:6]}m` for minutes or `{digits[:6]}h` for hours",
         )
-        return None
     return int(digits) * _DURATION_UNITS[unit]
 
 
-def parse_number(text: str, span: Span, problems: list[Diagnostic]) -> int | float | None:
+def parse_number(text: str, span: Span) -> int | float | Diagnostic:
     if len(text) > 30:
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_NUMBER,
-                message="this number is far too long",
-                span=span,
-                label=f"{len(text)} characters",
-                help="no count or coordinate in a plan needs more than a few digits",
-            )
+        return Diagnostic(
+            code=codes.BAD_NUMBER,
+            message="this number is far too long",
+            span=span,
+            label=f"{len(text)} characters",
+            help="no count or coordinate in a plan needs more than a few digits",
         )
-        return None
     return float(text) if "." in text else int(text)
 
 
@@ -111,23 +95,18 @@ def whole(
     span: Span,
     what: str,
     least: int,
-    problems: list[Diagnostic],
-) -> int | None:
+) -> int | Diagnostic | None:
     """`number` if it is a whole number from `least` to MAX_COUNT, else a diagnostic."""
     if number is None:
         return None
     if isinstance(number, float) or not least <= number <= MAX_COUNT:
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_NUMBER,
-                message=f"{what} must be a whole number "
-                f"from {least} to {MAX_COUNT:,}, not `{text}`",
-                span=span,
-                label="not a count",
-                help=f"write {what} as a whole number",
-            )
+        return Diagnostic(
+            code=codes.BAD_NUMBER,
+            message=f"{what} must be a whole number from {least} to {MAX_COUNT:,}, not `{text}`",
+            span=span,
+            label="not a count",
+            help=f"write {what} as a whole number",
         )
-        return None
     return number
 
 
@@ -138,44 +117,37 @@ def bounded(
     what: str,
     low: float,
     high: float,
-    problems: list[Diagnostic],
-) -> float | None:
+) -> float | Diagnostic | None:
     """`number` as a float if it lies in [low, high], else a diagnostic."""
     if number is None:
         return None
     if not low <= number <= high:
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_NUMBER,
-                message=f"{what} must lie between {low:g} and {high:g}, not `{text}`",
-                span=span,
-                label="out of range",
-                help=f"give {what} a value in that range",
-            )
+        return Diagnostic(
+            code=codes.BAD_NUMBER,
+            message=f"{what} must lie between {low:g} and {high:g}, not `{text}`",
+            span=span,
+            label="out of range",
+            help=f"give {what} a value in that range",
         )
-        return None
     return float(number)
 
 
 def coordinate(
-    number: int | float | None, text: str, span: Span, is_lat: bool, problems: list[Diagnostic]
-) -> float | None:
+    number: int | float | None, text: str, span: Span, is_lat: bool
+) -> float | Diagnostic | None:
     if number is None:
         return None
     limit = 90 if is_lat else 180
     if not -limit <= number <= limit:
         axis = "latitude" if is_lat else "longitude"
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_COORDINATE,
-                message=f"{axis} `{text}` is off the globe",
-                span=span,
-                label=f"{axis} runs from -{limit} to {limit}",
-                help="write `at LATITUDE, LONGITUDE`, latitude first "
-                "(Kefamenanu: `at -9.447, 124.479`)",
-            )
+        return Diagnostic(
+            code=codes.BAD_COORDINATE,
+            message=f"{axis} `{text}` is off the globe",
+            span=span,
+            label=f"{axis} runs from -{limit} to {limit}",
+            help="write `at LATITUDE, LONGITUDE`, latitude first "
+            "(Kefamenanu: `at -9.447, 124.479`)",
         )
-        return None
     return float(number)
 
 
@@ -186,20 +158,19 @@ def _snake(text: str) -> bool:
     return _NAME.fullmatch(text) is not None
 
 
-def check_name(text: str, span: Span, problems: list[Diagnostic]) -> None:
+def check_name(text: str, span: Span) -> Diagnostic | None:
     if not _snake(text):
         suggestion = re.sub(r"[^a-z0-9_]", "_", text.lower())
         if suggestion[0].isdigit():
             suggestion = "_" + suggestion
-        problems.append(
-            Diagnostic(
-                code=codes.BAD_NAME,
-                message=f"the name `{text}` is not snake_case",
-                span=span,
-                label="names are lower case",
-                help=f"write `{suggestion}`, and put `{text}` in the label",
-            )
+        return Diagnostic(
+            code=codes.BAD_NAME,
+            message=f"the name `{text}` is not snake_case",
+            span=span,
+            label="names are lower case",
+            help=f"write `{suggestion}`, and put `{text}` in the label",
         )
+    return None
 
 
 def unescape(quoted: str) -> str:
