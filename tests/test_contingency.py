@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from tests.conftest import REPO, SAMPLE_PLAN, Golden
 from tests.plans import VOTING, unit
 from ttuplan import model as m
+from ttuplan.api import load_plan
 from ttuplan.check import check
 from ttuplan.check.allocate import allocate
 from ttuplan.check.contingency import ALL
@@ -239,6 +240,12 @@ def test_contingency_of_the_sample_plan_worst_first(
         "43.1 min\n" in report
     )
     assert "  not worked out: `calling_system` (a pool stands at no post" in report
+    # README, Contingency: "without a Polsek nothing breaks"
+    [unbroken] = [line for line in report.splitlines() if "nothing breaks without" in line]
+    sample = load_plan(str(SAMPLE_PLAN)).plan
+    assert sample is not None
+    polsek = {u.name for u in sample.units if "polsek" in u.name}
+    assert len(polsek) == 9 and all(f"`{name}`" in unbroken for name in polsek)
     golden(GOLDENS / "ttu-contingency.txt", result.stdout)
 
 

@@ -206,12 +206,16 @@ def outside_rayons(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]
         if counts.get(district.name):
             yield Diagnostic(
                 code=codes.OUTSIDE_RAYON,
-                message=f"district `{district.name}` ({counts[district.name]} guarded sites) is "
-                "in no rayon",
+                message=f"district `{district.name}` ({_sites(counts[district.name])}) is in "
+                "no rayon",
                 span=district.span,
                 label="in no rayon's `districts`",
                 help="add it to the `districts` of the rayon that should back it up",
             )
+
+
+def _sites(count: int) -> str:
+    return "1 guarded site" if count == 1 else f"{count} guarded sites"
 
 
 def overdrawn(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
@@ -245,8 +249,9 @@ def no_rules(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         seen.add(key)
         yield Diagnostic(
             code=codes.NO_STAFFING_RULE,
-            message=f"{item.sites} `{item.kind}` sites of class `{item.risk}` are guarded by "
-            f"risk, but `{item.risk}` has no rule for `{item.kind}`",
+            message=f"{item.sites} `{item.kind}` {'site' if item.sites == 1 else 'sites'} of "
+            f"class `{item.risk}` {'is' if item.sites == 1 else 'are'} guarded by risk, but "
+            f"`{item.risk}` has no rule for `{item.kind}`",
             span=item.guard.span,
             label="these sites get nobody",
             help=f"add a rule such as `polri 1 per {item.kind}` to risk class `{item.risk}`, "
