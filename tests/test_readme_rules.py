@@ -420,20 +420,14 @@ def test_a_phase_guard_by_site_replaces_the_top_level_guard_of_that_site_only(
     ]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a top-level guard that names a site by id is kept in a phase whose own "
-    "guard covers that site by its kind, so the site is two posts there "
-    "(domain.guards_in_force replaces by name only)",
-)
 def test_a_phase_guard_by_kind_replaces_the_top_level_guard_of_a_site_of_that_kind(
     tmp_path: Path,
 ) -> None:
     """README, Posts: "a `guard` inside a phase replaces, in that phase, the top-level
     guards of the sites it guards, whether it names them by kind or by id": a top-level
     `guard kpu_ttu with 6 polri` and, in the phase, `guard kpu with 4 polri, 2 linmas` make
-    one post at the KPU TTU office there, needing 4 Polri and 2 Linmas (today: two posts, 10
-    Polri)."""
+    one post at the KPU TTU office there, needing 4 Polri and 2 Linmas (it was two posts,
+    10 Polri, before domain.guards_in_force looked at the kind of a site named by id)."""
     result = checked(
         tmp_path,
         GUARDED_TWICE
@@ -638,9 +632,14 @@ def test_a_20_hour_shift_leaves_its_crew_4_hours_of_rest(tmp_path: Path) -> None
           shift sekali 06:00 .. 02:00
           shift sisa 02:00 .. 04:00
         }
+        phase r "R" 2024-02-16 .. 2024-02-18 {
+          shift lama 06:00 .. 02:00
+          shift singkat 02:00 .. 06:00
+        }
         """,
     )
-    # `sekali` (20 hours too) comes round once in `q`: no next duty to rest for
+    # `sekali` (20 hours too) comes round once in `q`: no next duty to rest for; `lama`
+    # (20 hours, every day of `r`) is in a phase with no posts: nobody works it
     assert codes_of(result) == ["TP608"]
     assert result.diagnostics[0].message == (
         "the crew of shift `panjang` (20h every day) rests only 4h before its next duty; the "
@@ -1682,19 +1681,16 @@ def test_a_force_that_never_escalates_is_outside_the_checks(
     tmp_path: Path, kota: str, found: list[str]
 ) -> None:
     """README, Escalation: "A force none of whose units escalates or is `final` (often
-    Linmas) is outside the escalation checks: *`linmas_ttu`, with no `escalates to`, is no
-    TP502 while no Linmas unit escalates or is `final`.*"."""
+    Linmas) is outside the escalation checks, unless a chain enters it: *`linmas_ttu`, with
+    no `escalates to`, is no TP502 while no Linmas unit escalates or is `final`; but if
+    `polres` escalates to `linmas_ttu`, a report stops there: TP502 at `linmas_ttu`.*" (the
+    second half: the test below)."""
     result = checked(tmp_path, LINMAS.format(polres="final", kota=kota))
     assert codes_of(result) == found
     if found:
         assert result.diagnostics[0].message.startswith("`linmas_ttu` escalates to nobody")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: a chain that enters a force with no escalation plan stops there unreported "
-    "(check/escalation.py: a dead end is reported only for forces that escalate)",
-)
 def test_a_chain_into_a_force_outside_the_checks_must_still_reach_a_final_unit(
     tmp_path: Path,
 ) -> None:

@@ -125,8 +125,9 @@ class Shortfall:
 class Load:
     """A unit's commitments in one phase against its own strength: what this phase holds
     and posts, and `peak`, the most it has out at any moment of the phase (phases that
-    overlap it included); `resting`, people the roster found resting after an earlier
-    duty (or on another) then, who are not spare either."""
+    overlap it included); `resting`, people the roster found not free then (resting after
+    an earlier duty, on another, or kept off the shift by the personnel table), who are
+    not spare either."""
 
     unit: str
     strength: int

@@ -150,14 +150,25 @@ class GuardInForce:
 
 def guards_in_force(plan: m.Plan, phase: m.Phase) -> tuple[GuardInForce, ...]:
     """The phase's own guards, then the top-level guards that hold in it. A guard inside a
-    phase replaces, in that phase, the top-level guards of the kinds and sites it names."""
+    phase replaces, in that phase, the top-level guards of the sites it guards, named by
+    kind or by id: a top-level guard of a kind loses the sites the phase names, and one of
+    a site loses it if the phase names the site or its kind."""
     named = frozenset(target for guard in phase.guards for target in guard.targets)
-    sites_named = named - {kind.name for kind in plan.kinds}
+    kinds = {kind.name for kind in plan.kinds}
+    sites_named = named - kinds
+    kinds_named = named & kinds
     found = [GuardInForce(guard) for guard in phase.guards]
+    of_kind: dict[str, str] = {}  # top-level guards' site ids -> their kind, when it matters
+    if kinds_named:
+        wanted = {t for g in plan.guards for t in g.targets if t not in kinds}
+        if wanted:
+            of_kind = {site.id: site.kind for site in plan.sites if site.id in wanted}
     for number, guard in enumerate(plan.guards):
         if guard.during and phase.name not in guard.during:
             continue
-        targets = tuple(t for t in guard.targets if t not in named)
+        targets = tuple(
+            t for t in guard.targets if t not in named and of_kind.get(t) not in kinds_named
+        )
         if targets:
             kept = guard if targets == guard.targets else replace(guard, targets=targets)
             found.append(GuardInForce(kept, number, sites_named))
@@ -211,7 +222,8 @@ def present(command: Command, phase: m.Phase) -> bool:
 
 def escalating_forces(plan: m.Plan) -> frozenset[str]:
     """Forces with an escalation plan: some unit of the force escalates or is `final`.
-    Units of the other forces (Linmas, often) are outside the escalation checks."""
+    Units of the other forces (Linmas, often) are outside the escalation checks, unless
+    a chain enters them (check/escalation.py)."""
     return frozenset(u.force for u in plan.units if u.final or u.escalations)
 
 

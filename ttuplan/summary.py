@@ -68,7 +68,7 @@ def _phase(
                 "held": load.held,
                 "posted": load.posted,
                 "spare": load.spare,
-                "resting": load.resting,
+                "not_free": load.resting,
             }
             for load in deployment.loads
             if load.strength
@@ -152,16 +152,16 @@ def summary_text(data: dict[str, Any]) -> str:
                 )
             rows.append({**force["total"], "label": "total", "rule": ""})
             lines.extend(_class_line(row) for row in rows)
-        resting = any(unit["resting"] for unit in phase["units"])
+        resting = any(unit["not_free"] for unit in phase["units"])
         lines.append(
             f"  {'unit':<36} {'strength':>8} {'held':>6} {'posted':>7} {'spare':>9}"
-            + (f" {'resting':>8}" if resting else "")
+            + (f" {'not free':>8}" if resting else "")
         )
         for unit in phase["units"]:
             spare = f"{unit['spare']:,}" if unit["available"] else "not there"
             lines.append(
                 f"    {unit['unit']:<34} {unit['strength']:>8,} {unit['held']:>6,} "
-                f"{unit['posted']:>7,} {spare:>9}" + (f" {unit['resting']:>8,}" if resting else "")
+                f"{unit['posted']:>7,} {spare:>9}" + (f" {unit['not_free']:>8,}" if resting else "")
             )
         for short in phase["shortfalls"]:
             why = "" if short["covered"] else f" (no {short['force']} unit covers it)"

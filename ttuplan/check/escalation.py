@@ -58,13 +58,19 @@ def analyse_escalation(plan: m.Plan, guarding: Mapping[str, set[str]] | None = N
         for component in nx.strongly_connected_components(graph):
             if len(component) > 1 or any(graph.has_edge(n, n) for n in component):
                 cycles.append(_cycle(graph.subgraph(component)))
+        # A dead end: a command there, not final, escalating to nobody, that takes part in
+        # escalation: its force has an escalation plan, or a command there escalates to it
+        # (a chain that enters a force without one must still end at a final unit).
         dead = tuple(
             c.name
             for c in everything
             if graph.nodes[c.name]["present"]
             and not c.final
             and graph.out_degree(c.name) == 0
-            and escalates(c, forces)
+            and (
+                escalates(c, forces)
+                or any(graph.nodes[p]["present"] for p in graph.predecessors(c.name))
+            )
         )
         seen[key] = PhaseEscalation(
             phase=phase.name,

@@ -200,10 +200,14 @@ def duties_too_long(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic
 
 def rest_too_short(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP608: a shift whose crew, working it every day of the phase, rests less than the
-    plan's `rest`; a person whose listed shifts leave less rest between them."""
+    plan's `rest` (as TP607, only where the phase has posts: in a phase without, nobody
+    is on duty in its shifts); a person whose listed shifts leave less rest between them."""
     rest = plan.info.rest_minutes
+    staffed = {d.phase for d in allocation.deployment.phases if d.posts}
     reported: set[int] = set()
     for phase in plan.phases:
+        if phase.name not in staffed:
+            continue
         for shift in shifts_of(plan, phase):
             length = shift_length(shift)
             if DAY - length >= rest or id(shift) in reported:
@@ -225,6 +229,8 @@ def rest_too_short(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]
 
 
 def _people_rest(plan: m.Plan, rest: int) -> Iterable[Diagnostic]:
+    """The shifts the table puts a person on, in every phase that has them: what the table
+    says of a person holds whether or not the phase has posts."""
     worked: dict[str, list[Duty]] = {}
     for phase in plan.phases:
         if phase.start < phase.end:

@@ -680,7 +680,9 @@ DEAD_END = _code(
 
     A force none of whose units escalates or is `final` (often Linmas, who report to the
     police officer beside them) is outside the escalation plan, and its units are not
-    checked; give one of them an `escalates to` and all of them are.
+    checked; give one of them an `escalates to` and all of them are. A unit of such a
+    force that a unit escalates to is checked all the same: a chain that enters it must
+    still end at a final unit.
     """,
 )
 CHAIN_TOO_LONG = _code(
