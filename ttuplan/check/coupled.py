@@ -21,6 +21,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from ttuplan.check.highs import integer_program
+
 
 @dataclass(frozen=True, slots=True)
 class Cell:
@@ -98,35 +100,13 @@ def _solve_part(
         tightest[columns_of] = min(bound, tightest.get(columns_of, bound))
     for members_of, bound in tightest.items():
         rows.append((list(members_of), float(bound)))
-    solver = highs._Highs()
-    for option, value in (
-        ("output_flag", False),
-        ("threads", 1),
-        ("random_seed", 0),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.0),
-    ):
-        solver.setOptionValue(option, value)
-    lp = highs.HighsLp()
-    lp.num_col_, lp.num_row_ = len(columns), len(rows)
-    lp.col_cost_ = [0.0] * len(columns)
-    lp.col_lower_ = [0.0] * len(columns)
-    lp.col_upper_ = [
-        float(min([cells[c].need, *(left.get((u, i), 0) for i in cells[c].intervals)]))
-        for u, c in columns
-    ]
-    lp.row_lower_ = [-infinity] * len(rows)
-    lp.row_upper_ = [upper for _, upper in rows]
-    matrix = lp.a_matrix_
-    matrix.format_ = highs.MatrixFormat.kRowwise
-    starts, index = [0], []
-    for members, _ in rows:
-        index.extend(members)
-        starts.append(len(index))
-    matrix.start_, matrix.index_, matrix.value_ = starts, index, [1.0] * len(index)
-    lp.integrality_ = [highs.HighsVarType.kInteger] * len(columns)
-    lp.sense_ = highs.ObjSense.kMaximize
-    solver.passModel(lp)
+    solver = integer_program(
+        [
+            float(min([cells[c].need, *(left.get((u, i), 0) for i in cells[c].intervals)]))
+            for u, c in columns
+        ],
+        [(members, [1.0] * len(members), -infinity, upper) for members, upper in rows],
+    )
     everything = list(range(len(columns)))
     for rank in sorted({cells[c].rank for _, c in columns}, reverse=True):
         chosen = [n for n, (_, c) in enumerate(columns) if cells[c].rank == rank]

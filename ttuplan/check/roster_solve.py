@@ -27,6 +27,8 @@ from dataclasses import dataclass
 
 import networkx as nx
 
+from ttuplan.check.highs import INFINITY, Row, integer_program
+
 NODE_LIMIT = 20_000  # branch-and-bound nodes per stage: deterministic, unlike a time limit
 MAX_CLIQUES = 20_000  # beyond this many, clashes are one row per pair instead
 
@@ -41,9 +43,6 @@ class Problem:
     leaders: frozenset[int]  # people who may lead
     local: frozenset[tuple[int, int]]  # (person, slot): the person lives in its district
     minutes: Sequence[int]  # hours on duty a slot adds (0 for a reserve standing by)
-
-
-Row = tuple[list[int], list[float], float, float]  # columns, coefficients, lower, upper
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,7 +82,7 @@ def solve(problem: Problem, to_beat: int = -1) -> Answer | None:
 
 
 def _rows(problem: Problem, columns: list[tuple[int, int]], leading: list[int]) -> list[Row]:
-    infinity = float("inf")
+    infinity = INFINITY
     number = {column: n for n, column in enumerate(columns)}
     by_person: dict[int, list[int]] = {}
     for p, s in columns:
@@ -118,36 +117,10 @@ def _lexicographic(
     (its costs, maximised or not) held while the next is solved. The last solution (None
     if the first stage's is no more than `to_beat`), and whether the first stage was
     solved to optimality."""
-    from highspy import _core as highs  # the solver's own class: no banner on stdout
+    from highspy import _core as highs
 
     infinity = highs.kHighsInf
-    solver = highs._Highs()
-    for option, value in (
-        ("output_flag", False),
-        ("threads", 1),
-        ("random_seed", 0),
-        ("mip_rel_gap", 0.0),
-        ("mip_abs_gap", 0.0),
-        ("mip_max_nodes", NODE_LIMIT),
-    ):
-        solver.setOptionValue(option, value)
-    lp = highs.HighsLp()
-    lp.num_col_, lp.num_row_ = width, len(rows)
-    lp.col_cost_ = [0.0] * width
-    lp.col_lower_ = [0.0] * width
-    lp.col_upper_ = [1.0] * (width - 1) + [infinity]
-    lp.row_lower_ = [max(lower, -infinity) for _, _, lower, _ in rows]
-    lp.row_upper_ = [upper for _, _, _, upper in rows]
-    matrix = lp.a_matrix_
-    matrix.format_ = highs.MatrixFormat.kRowwise
-    starts, index, values = [0], [], []
-    for members, coefficients, _, _ in rows:
-        index.extend(members)
-        values.extend(coefficients)
-        starts.append(len(index))
-    matrix.start_, matrix.index_, matrix.value_ = starts, index, values
-    lp.integrality_ = [highs.HighsVarType.kInteger] * width
-    solver.passModel(lp)
+    solver = integer_program([1.0] * (width - 1) + [INFINITY], rows, node_limit=NODE_LIMIT)
     everything = list(range(width))
     solution: list[float] | None = None
     proven: list[bool] = []
