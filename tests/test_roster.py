@@ -8,6 +8,7 @@ import datetime as dt
 import itertools
 from collections import defaultdict
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -260,7 +261,7 @@ def test_the_solver_fills_as_many_places_as_an_exhaustive_search(
     problem: roster_solve.Problem,
 ) -> None:
     """Against every way of giving each person a set of slots: the solver's roster keeps
-    every rule and fills the most places any roster can."""
+    every rule and fills the most places any roster can; `least_unfilled` is a true bound."""
     slots, people = (
         len(problem.counts),
         1 + max((p for e in problem.eligible for p in e), default=0),
@@ -287,3 +288,35 @@ def test_the_solver_fills_as_many_places_as_an_exhaustive_search(
     taken = tuple(frozenset(s for s in range(slots) if p in crews[s]) for p in range(people))
     assert valid(taken)
     assert sum(len(crew) for crew in crews) == best
+    # the bound that spares the solver never claims more empty places than there must be
+    assert roster_solve.least_unfilled(problem) <= sum(problem.counts) - best
+
+
+def test_a_shortfall_the_clash_bound_explains_needs_no_solver(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Two slots of 2 places that clash (a night shift and the voting day after it) and
+    3 people: one place must stay empty. A roster that fills 3 is proven the best without
+    asking HiGHS; one that fills 2 is not, and the solver is asked."""
+    problem = roster_solve.Problem(
+        counts=[2, 2],
+        eligible=[[0, 1, 2], [0, 1, 2]],
+        clashes=[(0, 1)],
+        leaders=frozenset(),
+        local=frozenset(),
+        minutes=[720, 720],
+    )
+    assert roster_solve.least_unfilled(problem) == 1
+    asked: list[int] = []
+    real = roster_solve.integer_program
+
+    def counting(*args: object, **kwargs: object) -> object:
+        asked.append(1)
+        return real(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(roster_solve, "integer_program", counting)
+    assert roster_solve.solve(problem, to_beat=3) == roster_solve.Answer(None, proven=True)
+    assert asked == []
+    answer = roster_solve.solve(problem, to_beat=2)
+    assert asked == [1] and answer is not None and answer.crews is not None
+    assert sum(map(len, answer.crews)) == 3

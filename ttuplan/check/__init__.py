@@ -64,21 +64,24 @@ def check(
     resting: dict[tuple[str, str], int] = {}
     for _ in range(ROSTER_ROUNDS):
         allocation = allocate(plan, resting)
-        progress.stage("escalation chains", 0.85)
-        guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
-        analysed = escalation.analyse_escalation(plan, guarding)
-        deployment = replace(allocation.deployment, escalation=analysed)
-        gaps: tuple[roster.Gap, ...] = ()
-        if plan.personnel:
-            progress.stage("rostering", 0.88)
-            named, gaps = roster.assign_people(plan, deployment)
-            deployment = replace(deployment, roster=named)
-        allocation = replace(allocation, deployment=deployment, roster_gaps=gaps)
+        if not plan.personnel:
+            break
+        progress.stage("rostering", 0.85)
+        named, gaps = roster.assign_people(plan, allocation.deployment)
+        allocation = replace(
+            allocation,
+            deployment=replace(allocation.deployment, roster=named),
+            roster_gaps=gaps,
+        )
         more = roster.resting_people(plan, gaps)
         if not more:
             break
         for key, people in more.items():
             resting[key] = resting.get(key, 0) + people
+    progress.stage("escalation chains", 0.88)
+    guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
+    analysed = escalation.analyse_escalation(plan, guarding)
+    allocation = replace(allocation, deployment=replace(allocation.deployment, escalation=analysed))
     if plan.info.survive or contingency_scope != contingency.REQUIRED:
         progress.stage("contingency (N-1)", 0.89)
         losses = contingency.analyse(plan, allocation, contingency_scope)

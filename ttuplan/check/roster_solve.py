@@ -56,7 +56,9 @@ def solve(problem: Problem, to_beat: int = -1) -> Answer | None:
     than `to_beat` places (the later stages are then not solved at all)."""
     columns = [(p, s) for s, who in enumerate(problem.eligible) for p in who]
     if not columns:
-        return Answer([[] for _ in problem.counts], proven=True)
+        return Answer([[] for _ in problem.counts] if to_beat < 0 else None, proven=True)
+    if sum(problem.counts) - to_beat <= least_unfilled(problem):
+        return Answer(None, proven=True)  # no roster fills more: no solver needed
     # after x: y[s] for each slot some leader may take, then z
     leading = [
         s
@@ -145,6 +147,30 @@ def _lexicographic(
         else:
             solver.addRow(-infinity, best + 0.5, len(kept), kept, coefficients)
     return solution, bool(proven) and proven[0]
+
+
+def least_unfilled(problem: Problem) -> int:
+    """Places no roster can fill, at the least: slots that clash pairwise (a clique of the
+    clash graph, or one slot alone) can take no more people than may take any of them,
+    each person at most one; over cliques that share no slot, the shortfalls add up. (When
+    a roster leaves no more empty, it is the best there is, and HiGHS need not be asked:
+    a Polsek whose people all rest after a night shift when the voting day begins.)"""
+    shortfalls = []
+    for clique in [
+        *_cliques(len(problem.counts), problem.clashes),
+        *([s] for s in range(len(problem.counts))),
+    ]:
+        people = {p for s in clique for p in problem.eligible[s]}
+        short = sum(problem.counts[s] for s in clique) - len(people)
+        if short > 0:
+            shortfalls.append((-short, clique))
+    used: set[int] = set()
+    least = 0
+    for short, clique in sorted(shortfalls):
+        if used.isdisjoint(clique):
+            used.update(clique)
+            least -= short
+    return least
 
 
 def _cliques(slots: int, clashes: Sequence[tuple[int, int]]) -> list[list[int]]:
