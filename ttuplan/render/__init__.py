@@ -3,6 +3,7 @@
 Outputs, each from a template in templates/ (`--templates DIR` overrides any of them):
 briefing.md, briefing.html, briefing.pdf (Typst), rosters.html, rosters.pdf (Typst),
 rosters.csv; rosters.xlsx is laid out by ttuplan.render.xlsx and plan.json is data.
+PDFs are compiled by ttuplan.render.pdf, in child processes, the rosters in parts.
 
 `render_documents` makes the views and returns a writer per file; `output.write_outputs`
 runs them into a staging folder, so a national plan's rosters (gigabytes of HTML) are
@@ -14,11 +15,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 import jinja2
 
@@ -30,6 +30,7 @@ from ttuplan.model import Plan
 from ttuplan.render.briefing import Briefing, briefing_view
 from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members
+from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_all, paged_document
 from ttuplan.render.plan_json import plan_json
 from ttuplan.render.rosters import Rosters, rosters_view
 from ttuplan.render.words import CatalogueError, Words
@@ -163,13 +164,35 @@ def _render(
 
         return write
 
-    def pdf(template: str) -> Writer:
-        def write(out: BinaryIO) -> None:
-            source = io.BytesIO()
-            text("typ", template)(source)
-            out.write(_pdf(source.getvalue(), folders, _document_time(plan)))
+    def typst_source(template: str, **extra: Any) -> bytes:
+        env = environment("typ", folders, words)
+        return "".join(env.get_template(template).generate(**context, **extra)).encode()
 
-        return write
+    def compile_parts(sources: list[bytes], tags: bool = False) -> list[bytes]:
+        try:
+            return compile_all(sources, folders[0], _document_time(plan), tags, AT_ONCE)
+        except TypstFailed as error:  # a template's mistake, said by typst
+            raise BuildError(f"the Typst template does not compile: {error}") from error
+
+    def briefing_pdf(out: BinaryIO) -> None:
+        out.write(compile_parts([typst_source("briefing.typ.j2", part=None)], tags=True)[0])
+
+    def rosters_pdf(out: BinaryIO) -> None:
+        groups = [
+            (sheet.phase, index)
+            for index, sheet in enumerate(rosters.sheets)
+            if index == 0 or rosters.sheets[index - 1].phase != sheet.phase
+        ]
+        out.write(
+            paged_document(
+                lambda part: typst_source("rosters.typ.j2", part=part),
+                compile_parts,
+                len(rosters.sheets),
+                groups,
+                f"{words('rosters')}: {plan.info.label}",
+                plan.info.authority,
+            )
+        )
 
     if "md" in wanted:
         files["briefing.md"] = text("md", "briefing.md.j2")
@@ -177,8 +200,8 @@ def _render(
         files["briefing.html"] = text("html", "briefing.html.j2")
         files["rosters.html"] = text("html", "rosters.html.j2")
     if "pdf" in wanted:
-        files["briefing.pdf"] = pdf("briefing.typ.j2")
-        files["rosters.pdf"] = pdf("rosters.typ.j2")
+        files["briefing.pdf"] = briefing_pdf
+        files["rosters.pdf"] = rosters_pdf
     if "csv" in wanted:
         files["rosters.csv"] = text("csv", "rosters.csv.j2")
     if "xlsx" in wanted:
@@ -192,51 +215,6 @@ def _document_time(plan: Plan) -> int:
     """The date a PDF claims: the plan's first phase, never the clock (reproducible)."""
     first = min((p.start for p in plan.phases), default=dt.datetime(2000, 1, 1))
     return int(first.replace(tzinfo=dt.UTC).timestamp())
-
-
-def _pdf(source: bytes, folders: list[Path], timestamp: int) -> bytes:
-    import typst
-
-    root = folders[0]  # the user's templates when given, so they may #import their own files
-    try:
-        # The stub ties `input` and `root` to one type; bytes and a path are both valid.
-        pdf: bytes = _interruptible(
-            lambda: typst.compile(
-                source,
-                root=str(root),  # type: ignore[type-var]
-                ignore_system_fonts=True,
-                timestamp=timestamp,
-            )
-        )
-    except Exception as error:  # typst reports template mistakes as TypstError
-        raise BuildError(f"the Typst template does not compile: {error}") from error
-    return pdf
-
-
-T = TypeVar("T")
-
-
-def _interruptible(work: Callable[[], T]) -> T:
-    """`work()` in a thread of its own, so that Ctrl-C (or SIGTERM) ends the build at
-    once: Python handles a signal only between its own steps, and typst's compile, a
-    single call into Rust, ran for as long as it took. Interrupted, the thread is left
-    to finish on its own (the program is ending); its result is dropped."""
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as error:  # handed to the caller's thread
-            failure.append(error)
-
-    thread = threading.Thread(target=run, name="ttuplan-typst", daemon=True)
-    thread.start()
-    while thread.is_alive():
-        thread.join(0.1)
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 def _template_problem(error: jinja2.TemplateError) -> str:

@@ -1,0 +1,260 @@
+"""PDFs: Typst sources compiled by typst, each in a child process of its own, one at a
+time, and a document made of several parts merged into one file (pypdf).
+
+Why a child process: typst keeps what it laid out in a cache that lives as long as the
+process (the Python binding never clears it), about 1.5 MB per page, so 317 pages of
+rosters took 700 MB in the build's own process and 30,000 sites passed 24 GB. A child
+gives all of it back when it exits, and a long document is compiled in parts of at
+most PART_PAGES pages, so the memory a build needs no longer grows with the plan.
+Ctrl-C or SIGTERM ends the child at once (the build is interrupted, nothing written).
+
+Tags (the accessibility structure of a tagged PDF) are left out of the rosters: for
+317 pages they were 10 of its 12.5 MB (71,000 structure elements), and the rosters are
+printed, not read aloud. The briefing keeps them.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Sequence
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass
+from itertools import pairwise
+from pathlib import Path
+
+PART_PAGES = 40  # sheets per part: about 120 MB in the child that compiles it
+AT_ONCE = min(2, os.cpu_count() or 1)  # children compiling at the same time
+
+# The child: read the source on stdin, write the PDF on stdout, a failure on stderr.
+# Run isolated (-I): nothing from the working folder or the environment is imported.
+_CHILD = """
+import sys
+try:
+    import typst
+    root, timestamp, tags = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
+    source = sys.stdin.buffer.read()
+    pdf = typst.compile(
+        source, root=root, ignore_system_fonts=True, timestamp=timestamp, pdf_tags=tags
+    )
+    sys.stdout.buffer.write(pdf)
+except KeyboardInterrupt:
+    sys.exit(130)
+except Exception as error:
+    sys.stderr.write(str(error) or type(error).__name__)
+    sys.exit(3)
+"""
+
+
+class TypstFailed(Exception):
+    """typst refused a source: a template's mistake (its message says where)."""
+
+
+def compile_typst(source: bytes, root: Path, timestamp: int, tags: bool = True) -> bytes:
+    """One Typst source to PDF, in a child process that ends with it."""
+    return compile_all([source], root, timestamp, tags)[0]
+
+
+def compile_all(
+    sources: Sequence[bytes], root: Path, timestamp: int, tags: bool = True, at_once: int = 1
+) -> list[bytes]:
+    """Typst sources to PDFs, each in a child process, `at_once` of them at a time; on
+    Ctrl-C or SIGTERM (KeyboardInterrupt here) every child still running is killed."""
+    argv = [sys.executable, "-I", "-c", _CHILD, str(root), str(timestamp), "1" if tags else "0"]
+    running: set[subprocess.Popen[bytes]] = set()
+    lock = threading.Lock()
+
+    def one(source: bytes) -> bytes:
+        with lock:
+            process = subprocess.Popen(
+                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+            )
+            running.add(process)
+        try:
+            out, err = process.communicate(source)
+        finally:
+            with lock:
+                running.discard(process)
+        if process.returncode != 0:
+            message = err.decode("utf-8", "replace").strip()
+            raise TypstFailed(message or f"typst ended with status {process.returncode}")
+        return out
+
+    if at_once <= 1 or len(sources) <= 1:
+        try:
+            return [one(source) for source in sources]
+        except BaseException:
+            _kill(running, lock)
+            raise
+    pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="ttuplan-typst")
+    futures: list[Future[bytes]] = []
+    try:
+        futures = [pool.submit(one, source) for source in sources]
+        return [future.result() for future in futures]
+    except BaseException:  # a failure, Ctrl-C, SIGTERM: no child outlives the build
+        for future in futures:
+            future.cancel()
+        _kill(running, lock)
+        raise
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _kill(running: set[subprocess.Popen[bytes]], lock: threading.Lock) -> None:
+    with lock:
+        for process in running:
+            process.kill()
+
+
+@dataclass(frozen=True, slots=True)
+class Mark:
+    """A bookmark of the merged document: `title` at page `page` (from 1), under the
+    bookmark `parent` (an index into the list of marks) or at the top."""
+
+    title: str
+    page: int
+    parent: int | None = None
+
+
+def page_count(pdf: bytes) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+
+
+def outline(pdf: bytes) -> list[tuple[int, str, int]]:
+    """The part's own bookmarks: (depth from 0, title, page from 1), in order."""
+    import pypdf
+
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    found: list[tuple[int, str, int]] = []
+    stack: list[tuple[int, object]] = [(0, item) for item in reversed(reader.outline)]
+    while stack:
+        depth, item = stack.pop()
+        if isinstance(item, list):
+            stack.extend((depth + 1, child) for child in reversed(item))
+            continue
+        page = reader.get_destination_page_number(item)  # type: ignore[arg-type]
+        if page is not None:
+            found.append((depth, str(item.title), page + 1))  # type: ignore[attr-defined]
+    return found
+
+
+def merge(
+    parts: Sequence[tuple[bytes, Sequence[int] | None]],
+    marks: Sequence[Mark],
+    title: str,
+    author: str,
+) -> bytes:
+    """The parts' pages in order (each part's pages, or the ones listed, from 1), one
+    document with `marks` as its outline; deterministic (no clock, no random id)."""
+    import pypdf
+
+    writer = pypdf.PdfWriter()
+    for data, pages in parts:
+        reader = pypdf.PdfReader(io.BytesIO(data))
+        chosen = range(1, len(reader.pages) + 1) if pages is None else pages
+        for number in chosen:
+            writer.add_page(reader.pages[number - 1])
+    made: list[object] = []
+    for mark in marks:
+        parent = made[mark.parent] if mark.parent is not None else None
+        made.append(
+            writer.add_outline_item(
+                title=mark.title,
+                page_number=mark.page - 1,
+                parent=parent,  # type: ignore[arg-type]
+                is_open=False,
+            )
+        )
+    metadata = {"/Title": title, "/Producer": "ttuplan (typst, pypdf)"}
+    if author:
+        metadata["/Author"] = author
+    writer.add_metadata(metadata)
+    writer.page_mode = "/UseOutlines"
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@dataclass(frozen=True, slots=True)
+class Part:
+    """One compile of a document in parts. The front part holds the cover, then the back
+    matter (lists, index), whose pages the merge puts after every sheet; each other part
+    holds up to PART_PAGES sheets (a sheet is meant to be one page; one that runs over is
+    found and the page numbers worked out again)."""
+
+    front: bool
+    start: int = 0  # the part's first sheet, as an index into every sheet
+    count: int = 0  # sheets in it
+    first_page: int = 1  # the number its first page shows
+    back_page: int = 0  # front: the number of the first page of the back matter
+    total: int = 0  # pages of the whole document (0 in the front: its last page is)
+    sheet_pages: tuple[int, ...] = ()  # front: the page of every sheet, for the index
+
+
+def paged_document(
+    render: Callable[[Part], bytes],
+    compile_parts: Callable[[list[bytes]], list[bytes]],
+    sheets: int,
+    groups: Sequence[tuple[str, int]],
+    title: str,
+    author: str,
+) -> bytes:
+    """A document of a cover, `sheets` sheets and back matter, compiled in parts of at
+    most PART_PAGES sheets, merged with one outline: the front's own bookmarks, the
+    `groups` (title, first sheet) with their sheets' bookmarks under them.
+
+    The front is compiled first: its page count gives the total every other part
+    prints. A sheet that runs over a page, or a cover of more than one, is found from
+    the parts' bookmarks, and the numbers are worked out again with what was found."""
+    lengths = [1] * sheets  # pages per sheet, as predicted, then as found
+    cover = 1
+    for _ in range(3):
+        starts = [cover + 1 + sum(lengths[:i]) for i in range(sheets)]
+        sheet_total = sum(lengths)
+        front = Part(front=True, back_page=cover + sheet_total + 1, sheet_pages=tuple(starts))
+        front_pdf = compile_parts([render(front)])[0]
+        front_marks = outline(front_pdf)
+        back_at = next((page for depth, _, page in front_marks if depth == 0), 0)
+        found_cover = back_at - 1 if back_at else page_count(front_pdf)
+        total = page_count(front_pdf) - found_cover + cover + sheet_total
+        chunks = [(a, min(PART_PAGES, sheets - a)) for a in range(0, sheets, PART_PAGES)]
+        sources = [
+            render(Part(front=False, start=a, count=n, first_page=starts[a], total=total))
+            for a, n in chunks
+        ]
+        parts = compile_parts(sources)
+        found = list(lengths)
+        titles: list[str] = []
+        for (first, count), data in zip(chunks, parts, strict=True):
+            marks = [mark for mark in outline(data) if mark[0] == 0]
+            titles += [label for _, label, _ in marks]
+            pages = [page for _, _, page in marks] + [page_count(data) + 1]
+            if len(marks) == count:
+                found[first : first + count] = [b - a for a, b in pairwise(pages)]
+        if found == lengths and found_cover == cover:
+            break
+        lengths, cover = found, found_cover
+    marks_out: list[Mark] = []
+    group_at = {first: label for label, first in groups}
+    parent: int | None = None
+    for index in range(sheets):
+        if index in group_at:
+            marks_out.append(Mark(group_at[index], starts[index]))
+            parent = len(marks_out) - 1
+        label = titles[index] if index < len(titles) else str(index + 1)
+        marks_out.append(Mark(label, starts[index], parent))
+    top: int | None = None
+    for depth, label, page in front_marks:
+        merged = page if page <= cover else page + sheet_total
+        marks_out.append(Mark(label, merged, None if depth == 0 else top))
+        if depth == 0:
+            top = len(marks_out) - 1
+    pieces: list[tuple[bytes, Sequence[int] | None]] = [(front_pdf, range(1, cover + 1))]
+    pieces += [(data, None) for data in parts]
+    pieces.append((front_pdf, range(cover + 1, page_count(front_pdf) + 1)))
+    return merge(pieces, marks_out, title, author)
