@@ -31,6 +31,7 @@ ALL = (
     "rosters.csv",
     "rosters.xlsx",
     "plan.json",
+    "map.svg",
 )
 HOSTILE = "<script>alert(1)</script> #set page(fill: red) $x$ \"q\" =cmd|' /C calc'!A0"
 
@@ -149,6 +150,7 @@ def test_hostile_labels_come_out_inert_in_every_format(tmp_path: Path) -> None:
     text = (plan / "plan.ttup").read_text()
     quoted = HOSTILE.replace('"', '\\"')
     text = text.replace('"Polsek Alfa"', f'"{quoted}"').replace('"Kapolres Uji"', f'"{quoted}"')
+    text = text.replace('"Kecamatan Alfa"', f'"{quoted}"').replace('"Rayon Uji"', f'"{quoted}"')
     (plan / "plan.ttup").write_text(text)
     sites = (
         (plan / "data" / "tps.csv")
@@ -184,6 +186,10 @@ def test_hostile_labels_come_out_inert_in_every_format(tmp_path: Path) -> None:
     assert "alert(1)" in pdf_text and "calc" in pdf_text
 
     assert json.loads((out / "plan.json").read_text())["plan"]["info"]["authority"] == HOSTILE
+
+    svg = (out / "map.svg").read_text()  # the map names the kecamatan and the rayon
+    texts = [node.text for node in ElementTree.fromstring(svg).iter() if node.text]
+    assert HOSTILE in texts and "<script>" not in svg
 
 
 def test_a_paragraph_that_starts_like_markdown_markup_stays_a_paragraph(tmp_path: Path) -> None:
@@ -316,7 +322,7 @@ def test_a_list_longer_than_a_sheet_goes_on_in_the_next(
     monkeypatch.setattr(xlsx, "MAX_ROWS", 10)
     assert build(DOCUMENTS, tmp_path, "--formats", "csv,xlsx").exit_code == 0
     sheets = xlsx_cells((tmp_path / "rosters.xlsx").read_bytes())
-    columns = 13
+    columns = 14  # with the shift
     posts = [name for name in sheets if name.startswith("Pos")]
     assert posts[0] == "Pos" and posts[1] == "Pos (2)"
     for name in posts:
@@ -538,4 +544,4 @@ def test_rosters_pdf_is_small_and_its_sheets_bookmarked_under_their_phase(tmp_pa
     marks = bookmarks(data)
     phases = [title for depth, title, _ in marks if depth == 0]
     assert phases[:2] == ["Kampanye", "Pemungutan Suara"]
-    assert [t for d, t, _ in marks if d == 1][0].startswith("Pos 1 · ")
+    assert next(t for d, t, _ in marks if d == 1).startswith("Pos 1 · ")

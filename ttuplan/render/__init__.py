@@ -206,6 +206,13 @@ def _render(
         files["rosters.csv"] = text("csv", "rosters.csv.j2")
     if "xlsx" in wanted:
         files["rosters.xlsx"] = lambda out: workbook(rosters, briefing, words, out)
+    drawn = briefing.map_svg
+    if "svg" in wanted and drawn:
+
+        def map_svg(out: BinaryIO) -> None:
+            out.write(drawn.encode())
+
+        files["map.svg"] = map_svg
     if "json" in wanted:
         files["plan.json"] = lambda out: plan_json(plan, deployment, fingerprint, __version__, out)
     return files

@@ -43,8 +43,9 @@ try:
     sys.stdout.buffer.write(pdf)
 except KeyboardInterrupt:
     sys.exit(130)
-except Exception as error:
-    sys.stderr.write(str(error) or type(error).__name__)
+except Exception as error:  # typst's own diagnostic says where, with the line
+    said = getattr(error, "diagnostic", "") or str(error) or type(error).__name__
+    sys.stderr.write(said[:4000])
     sys.exit(3)
 """
 

@@ -11,7 +11,12 @@ from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
 
 # Statements that may appear many times in one block.
-_REPEATABLE = frozenset({"escalates", "reserve", "guard", "shift", "ratio", "situation", "mission"})
+_REPEATABLE = frozenset(
+    {
+        "escalates", "reserve", "guard", "shift", "ratio", "situation", "mission", "basis",
+        "concept", "logistics", "distribution", "instruction", "task",
+    }
+)  # fmt: skip
 
 S = TypeVar("S")
 
@@ -38,6 +43,7 @@ def keyword_of(statement: n.Statement) -> str:
         n.Guard: "guard",
         n.Shift: "shift",
         n.Muster: "muster",
+        n.Issued: "issued",
     }[type(statement)]
 
 
