@@ -274,7 +274,7 @@ def xlsx_text(data: bytes) -> str:
 def test_document_goldens(
     language: str, tmp_path: Path, golden: Golden, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    formats = "md,html,pdf,csv,xlsx,json" if language == "id" else "md,pdf"
+    formats = "md,html,pdf,csv,xlsx,json,svg" if language == "id" else "md,pdf,svg"
     monkeypatch.chdir(REPO)  # the plan named as a user names it: its path is in warnings
     plan = DOCUMENTS.relative_to(REPO)
     result = build(plan, tmp_path, "--lang", language, "--formats", formats)

@@ -32,7 +32,7 @@ from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members
 from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_all, paged_document
 from ttuplan.render.plan_json import plan_json
-from ttuplan.render.rosters import Rosters, rosters_view
+from ttuplan.render.rosters import Rosters, back_matter, rosters_view
 from ttuplan.render.words import CatalogueError, Words
 from ttuplan.render.xlsx import SheetError, workbook
 
@@ -183,12 +183,15 @@ def _render(
             for index, sheet in enumerate(rosters.sheets)
             if index == 0 or rosters.sheets[index - 1].phase != sheet.phase
         ]
+        blocks, sections = back_matter(rosters, words)
         out.write(
             paged_document(
-                lambda part: typst_source("rosters.typ.j2", part=part),
+                lambda part: typst_source("rosters.typ.j2", part=part, back=blocks),
                 compile_parts,
                 len(rosters.sheets),
                 groups,
+                [pages for _, _, pages in blocks],
+                sections,
                 f"{words('rosters')}: {plan.info.label}",
                 plan.info.authority,
             )

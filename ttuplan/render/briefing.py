@@ -17,6 +17,11 @@ from ttuplan.render.escape import Svg, Trusted
 from ttuplan.render.words import Words, zone_name
 from ttuplan.terminal import visible
 
+# The briefing's annex lists posts per kecamatan up to this many; a larger plan's posts
+# are in the rosters (sheets and index), and the briefing says so: a commander's order of
+# a few dozen pages, not thousands (its PDF's memory grows with its pages).
+ANNEX_MAX_POSTS = 1_000
+
 
 @dataclass(frozen=True, slots=True)
 class RiskRow:
@@ -210,6 +215,7 @@ class Briefing:
     kind_instructions: tuple[tuple[str, tuple[str, ...]], ...] = ()
     command_tree: tuple[tuple[int, str, str], ...] = ()  # (depth, unit label, its strength)
     map_svg: Svg | None = None  # the map (ttuplan.render.map), its texts escaped for XML
+    annex_left_out: int = 0  # posts not listed in the annex (past ANNEX_MAX_POSTS)
 
 
 def briefing_view(
@@ -222,6 +228,7 @@ def briefing_view(
     labels = Labels(plan)
     pairs = deployment_phases(labels, deployment)
     info = plan.info
+    annex = _annex(labels, pairs)
     return Briefing(
         title=info.label,
         authority=info.authority,
@@ -250,7 +257,7 @@ def briefing_view(
             for d in diagnostics
             if d.severity is Severity.WARNING
         ),
-        annex=_annex(labels, pairs),
+        annex=annex,
         concept=info.concept,
         logistics=info.logistics,
         signature=(*info.signature[:4], *("",) * (4 - len(info.signature[:4]))),  # type: ignore[arg-type]
@@ -266,6 +273,7 @@ def briefing_view(
         kind_instructions=tuple((k.label, k.instructions) for k in plan.kinds if k.instructions),
         command_tree=_command_tree(labels, words),
         map_svg=Svg(_map(plan, deployment, words)),
+        annex_left_out=_posts_guarded_by_risk(pairs) if not annex else 0,
     )
 
 
@@ -403,6 +411,7 @@ def _map(plan: m.Plan, deployment: Deployment, words: Words) -> str:
             note=words("map_note"),
             north=words("north"),
             too_many=words("map_too_many"),
+            unlocated=words("map_unlocated"),
         ),
     )
 
@@ -728,6 +737,10 @@ def _contacts(plan: m.Plan) -> tuple[Contact, ...]:
     return tuple(found)
 
 
+def _posts_guarded_by_risk(pairs: list[tuple[m.Phase, PhaseDeployment]]) -> int:
+    return sum(len(d.posts) for _, d in pairs if any(post.risk for post in d.posts))
+
+
 def _annex(
     labels: Labels, pairs: list[tuple[m.Phase, PhaseDeployment]]
 ) -> tuple[DistrictAnnex, ...]:
@@ -743,6 +756,9 @@ def _annex(
     sites: dict[str, int] = defaultdict(int)
     for site in labels.plan.sites:
         sites[site.district] += 1
+    posts = sum(len(views) for found in per_district.values() for _, views in found)
+    if posts > ANNEX_MAX_POSTS:
+        return ()  # the rosters list them, by kecamatan and desa (`annex_posts`)
     return tuple(
         DistrictAnnex(
             label=d.label,

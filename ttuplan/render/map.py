@@ -12,6 +12,7 @@ handed to typst as data.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from xml.sax.saxutils import escape
@@ -42,6 +43,7 @@ class MapWords:
     note: str  # projection, no boundaries
     north: str
     too_many: str  # "{posts} posts: too many to draw"
+    unlocated: str = ""  # "{posts} posts without coordinates are not drawn"
 
 
 Point = tuple[float, float, str, str]  # lat, lon, what ("post", "fixed"), class
@@ -97,7 +99,12 @@ def draw_map(
         x, y = frame.xy(lat, lon)
         out.append(_text(x, y - 5, label, 8.5, "#333", anchor="middle", halo=True))
     out += _base_marks(bases, frame)
-    out += _legend(plan, points, frame, words, ring_km, drawn, len(posts))
+    counts = Counter(post.risk for post in posts if post.risk is not None)
+    out += _legend(plan, counts, frame, words, ring_km, drawn, len(posts))
+    unlocated = sum(counts.values()) - sum(1 for p in points if p[2] == "post")
+    if drawn and unlocated and words.unlocated:
+        note = words.unlocated.format(posts=unlocated)
+        out.append(_text(WIDTH - MARGIN, frame.height + 80, note, 8, "#555", anchor="end"))
     out.append("</svg>")
     return "\n".join(out) + "\n"
 
@@ -224,7 +231,7 @@ def _text(
 
 def _legend(
     plan: m.Plan,
-    points: list[tuple[float, float, str, str]],
+    counts: Counter[str],
     frame: _Frame,
     words: MapWords,
     ring_km: float,
@@ -233,9 +240,6 @@ def _legend(
 ) -> Iterable[str]:
     top = frame.height + 6
     x = MARGIN
-    counts = {
-        r.name: sum(1 for p in points if p[3] == r.name and p[2] == "post") for r in plan.risks
-    }
     for risk in plan.risks:
         colour = _colour(risk.rank, len(plan.risks))
         yield (

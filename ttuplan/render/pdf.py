@@ -183,18 +183,19 @@ def merge(
 
 @dataclass(frozen=True, slots=True)
 class Part:
-    """One compile of a document in parts. The front part holds the cover, then the back
-    matter (lists, index), whose pages the merge puts after every sheet; each other part
-    holds up to PART_PAGES sheets (a sheet is meant to be one page; one that runs over is
-    found and the page numbers worked out again)."""
+    """One compile of a document in parts: the cover, up to PART_PAGES sheets (a sheet is
+    meant to be one page; one that runs over is found and the numbers worked out again),
+    or back matter: blocks (lists, reserve sheets, the index) of about PART_PAGES pages.
+    Each sheet and each block carries exactly one bookmark; the merge files them under
+    their phase or section."""
 
-    front: bool
-    start: int = 0  # the part's first sheet, as an index into every sheet
-    count: int = 0  # sheets in it
+    kind: str  # "cover", "sheets" or "back"
+    start: int = 0  # the part's first sheet or block
+    count: int = 0  # sheets or blocks in it
     first_page: int = 1  # the number its first page shows
-    back_page: int = 0  # front: the number of the first page of the back matter
-    total: int = 0  # pages of the whole document (0 in the front: its last page is)
-    sheet_pages: tuple[int, ...] = ()  # front: the page of every sheet, for the index
+    total: int = 0  # pages of the whole document (0: the part's own last page)
+    back_page: int = 0  # the number of the first page of the back matter
+    sheet_pages: tuple[int, ...] = ()  # the page of every sheet (for the cover and index)
 
 
 def paged_document(
@@ -202,60 +203,119 @@ def paged_document(
     compile_parts: Callable[[list[bytes]], list[bytes]],
     sheets: int,
     groups: Sequence[tuple[str, int]],
+    blocks: Sequence[int],
+    sections: Sequence[tuple[str, int]],
     title: str,
     author: str,
 ) -> bytes:
-    """A document of a cover, `sheets` sheets and back matter, compiled in parts of at
-    most PART_PAGES sheets, merged with one outline: the front's own bookmarks, the
-    `groups` (title, first sheet) with their sheets' bookmarks under them.
+    """A document of a cover, `sheets` one-page sheets and back-matter `blocks` (each its
+    estimated pages), compiled in parts of about PART_PAGES pages and merged with one
+    outline: `groups` (title, first sheet) over the sheets, `sections` (title, first
+    block) over the blocks.
 
-    The front is compiled first: its page count gives the total every other part
-    prints. A sheet that runs over a page, or a cover of more than one, is found from
-    the parts' bookmarks, and the numbers are worked out again with what was found."""
+    Page numbers and the total every page prints must be known before a part is
+    compiled. A part's page count does not depend on its numbers, so the back matter,
+    whose length only layout tells, is compiled first when it is one part (its own last
+    page is the total), else once to count its pages and again with them; then the
+    sheets and the cover. A cover or sheet that runs over is found from the bookmarks
+    and everything worked out again (at most twice)."""
+    back_parts = _chunks(blocks)
     lengths = [1] * sheets  # pages per sheet, as predicted, then as found
     cover = 1
+    back_pages: list[int] | None = None
+    back: list[bytes] = []
     for _ in range(3):
         starts = [cover + 1 + sum(lengths[:i]) for i in range(sheets)]
-        sheet_total = sum(lengths)
-        front = Part(front=True, back_page=cover + sheet_total + 1, sheet_pages=tuple(starts))
-        front_pdf = compile_parts([render(front)])[0]
-        front_marks = outline(front_pdf)
-        back_at = next((page for depth, _, page in front_marks if depth == 0), 0)
-        found_cover = back_at - 1 if back_at else page_count(front_pdf)
-        total = page_count(front_pdf) - found_cover + cover + sheet_total
+        back_first = cover + sum(lengths) + 1
+
+        pages = tuple(starts)
+
+        def part(
+            kind: str,
+            start: int = 0,
+            count: int = 0,
+            first: int = 1,
+            total: int = 0,
+            back_page: int = back_first,
+            sheet_pages: tuple[int, ...] = pages,
+        ) -> bytes:
+            return render(Part(kind, start, count, first, total, back_page, sheet_pages))
+
+        done = False  # the back matter compiled with its final numbers
+        if back_pages is None and len(back_parts) == 1:
+            back = compile_parts([part("back", *back_parts[0], first=back_first)])
+            back_pages, done = [page_count(back[0])], True
+        elif back_pages is None:  # count first: the numbers do not change the layout
+            counted = compile_parts([part("back", a, n) for a, n in back_parts])
+            back_pages = [page_count(data) for data in counted]
+        total = back_first - 1 + sum(back_pages)
+        firsts = [back_first + sum(back_pages[:k]) for k in range(len(back_parts))]
         chunks = [(a, min(PART_PAGES, sheets - a)) for a in range(0, sheets, PART_PAGES)]
-        sources = [
-            render(Part(front=False, start=a, count=n, first_page=starts[a], total=total))
-            for a, n in chunks
-        ]
-        parts = compile_parts(sources)
+        sources = (
+            []
+            if done
+            else [
+                part("back", a, n, f, total) for (a, n), f in zip(back_parts, firsts, strict=True)
+            ]
+        )
+        sources += [part("sheets", a, n, starts[a], total) for a, n in chunks]
+        sources.append(part("cover", total=total))
+        made = compile_parts(sources)
+        if not done:
+            back, made = made[: len(back_parts)], made[len(back_parts) :]
+        sheet_parts, cover_pdf = made[:-1], made[-1]
         found = list(lengths)
         titles: list[str] = []
-        for (first, count), data in zip(chunks, parts, strict=True):
+        for (first, count), data in zip(chunks, sheet_parts, strict=True):
             marks = [mark for mark in outline(data) if mark[0] == 0]
             titles += [label for _, label, _ in marks]
-            pages = [page for _, _, page in marks] + [page_count(data) + 1]
+            begins = [page for _, _, page in marks] + [page_count(data) + 1]
             if len(marks) == count:
-                found[first : first + count] = [b - a for a, b in pairwise(pages)]
-        if found == lengths and found_cover == cover:
+                found[first : first + count] = [b - a for a, b in pairwise(begins)]
+        found_back = [page_count(data) for data in back]
+        found_cover = page_count(cover_pdf)
+        if found == lengths and found_cover == cover and found_back == back_pages:
             break
-        lengths, cover = found, found_cover
-    marks_out: list[Mark] = []
-    group_at = {first: label for label, first in groups}
-    parent: int | None = None
-    for index in range(sheets):
-        if index in group_at:
-            marks_out.append(Mark(group_at[index], starts[index]))
-            parent = len(marks_out) - 1
-        label = titles[index] if index < len(titles) else str(index + 1)
-        marks_out.append(Mark(label, starts[index], parent))
-    top: int | None = None
-    for depth, label, page in front_marks:
-        merged = page if page <= cover else page + sheet_total
-        marks_out.append(Mark(label, merged, None if depth == 0 else top))
-        if depth == 0:
-            top = len(marks_out) - 1
-    pieces: list[tuple[bytes, Sequence[int] | None]] = [(front_pdf, range(1, cover + 1))]
-    pieces += [(data, None) for data in parts]
-    pieces.append((front_pdf, range(cover + 1, page_count(front_pdf) + 1)))
+        lengths, cover, back_pages = found, found_cover, found_back
+    marks_out = _marks(groups, starts, titles, 0)
+    block_marks: list[tuple[str, int]] = []
+    for data, first in zip(back, firsts, strict=True):
+        block_marks += [(label, first + page - 1) for _, label, page in outline(data)]
+    marks_out += _marks(
+        sections, [page for _, page in block_marks], [label for label, _ in block_marks],
+        len(marks_out),
+    )  # fmt: skip
+    pieces: list[tuple[bytes, Sequence[int] | None]] = [(cover_pdf, None)]
+    pieces += [(data, None) for data in sheet_parts]
+    pieces += [(data, None) for data in back]
     return merge(pieces, marks_out, title, author)
+
+
+def _chunks(blocks: Sequence[int]) -> list[tuple[int, int]]:
+    """The back matter in parts of about PART_PAGES pages: (first block, blocks); one
+    part, maybe empty, when there is little."""
+    parts: list[tuple[int, int]] = []
+    first, weight = 0, 0
+    for index, pages in enumerate(blocks):
+        if weight and weight + pages > PART_PAGES:
+            parts.append((first, index - first))
+            first, weight = index, 0
+        weight += pages
+    parts.append((first, len(blocks) - first))
+    return parts
+
+
+def _marks(
+    groups: Sequence[tuple[str, int]], pages: list[int], titles: list[str], offset: int
+) -> list[Mark]:
+    """Bookmarks: each group's title at its first item, the items under it."""
+    found: list[Mark] = []
+    heads = {first: label for label, first in groups}
+    parent: int | None = None
+    for index, page in enumerate(pages):
+        if index in heads:
+            found.append(Mark(heads[index], page))
+            parent = offset + len(found) - 1
+        label = titles[index] if index < len(titles) else str(index + 1)
+        found.append(Mark(label, page, parent))
+    return found

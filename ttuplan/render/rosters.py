@@ -169,6 +169,29 @@ class Rosters:
     index: tuple[IndexEntry, ...] = ()
 
 
+Block = tuple[str, int, int]  # a block of the back matter: (what, its index, pages)
+
+
+def back_matter(rosters: Rosters, words: Words) -> tuple[list[Block], list[tuple[str, int]]]:
+    """The rosters' back matter as blocks, each one bookmark, with an estimate of its
+    pages (for the parts it is compiled in): a sheet per reserve group, a list per unit,
+    a list per rayon, the index; and the sections' titles at their first block."""
+    blocks: list[Block] = []
+    sections: list[tuple[str, int]] = []
+    parts = (
+        ("reserve", "roster_reserves", [1 + len(x.members) // 28 for x in rosters.reserves]),
+        ("unit", "roster_units",
+         [1 + sum(len(p[1]) + 2 for p in u.phases) // 30 for u in rosters.units]),
+        ("rayon", "roster_rayons", [1 for _ in rosters.rayons]),
+        ("index", "index_short", [1 + len(rosters.index) // 110] if rosters.index else []),
+    )  # fmt: skip
+    for what, word, pages in parts:
+        if pages:
+            sections.append((words(word), len(blocks)))
+        blocks += [(what, index, n) for index, n in enumerate(pages)]
+    return blocks, sections
+
+
 def member_name(member: Member, labels: Labels, words: Words) -> str:
     if member.person is not None:
         return member.person.name
