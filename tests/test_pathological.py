@@ -858,7 +858,7 @@ def test_a_rosters_pdf_of_a_thousand_sheets_is_compiled_in_bounded_memory(
     tmp_path: Path,
 ) -> None:
     """3,000 sites took 2.7 GB and 30,000 passed 24 GB: typst kept every page it laid out
-    in the build's own process. Now each part of 40 sheets is compiled in a child that
+    in the build's own process. Now each part of 30 sheets is compiled in a child that
     gives its memory back, and the briefing's annex stops at 1,000 posts."""
     districts = "".join(f'district d{n} "D{n}"\n' for n in range(40))
     rows = "".join(f"s{n},TPS {n},tps,d{n % 40},v{n % 200},r\n" for n in range(3_000))

@@ -175,7 +175,7 @@ def _render(
             raise BuildError(f"the Typst template does not compile: {error}") from error
 
     def briefing_pdf(out: BinaryIO) -> None:
-        out.write(compile_parts([typst_source("briefing.typ.j2", part=None)], tags=True)[0])
+        out.write(compile_parts([typst_source("briefing.typ.j2", part=None)])[0])
 
     def rosters_pdf(out: BinaryIO) -> None:
         groups = [
