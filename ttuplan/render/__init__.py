@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -168,7 +168,7 @@ def _render(
         env = environment("typ", folders, words)
         return "".join(env.get_template(template).generate(**context, **extra)).encode()
 
-    def compile_parts(sources: list[bytes], tags: bool = False) -> list[bytes]:
+    def compile_parts(sources: Iterable[bytes], tags: bool = False) -> list[bytes]:
         try:
             return compile_all(sources, folders[0], _document_time(plan), tags, AT_ONCE)
         except TypstFailed as error:  # a template's mistake, said by typst

@@ -21,10 +21,10 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
-from itertools import pairwise
+from itertools import chain, pairwise
 from pathlib import Path
 
 PART_PAGES = 30  # sheets per part: about 100 MB in the child that compiles it
@@ -61,9 +61,11 @@ def compile_typst(source: bytes, root: Path, timestamp: int, tags: bool = True) 
 
 
 def compile_all(
-    sources: Sequence[bytes], root: Path, timestamp: int, tags: bool = True, at_once: int = 1
+    sources: Iterable[bytes], root: Path, timestamp: int, tags: bool = True, at_once: int = 1
 ) -> list[bytes]:
-    """Typst sources to PDFs, each in a child process, `at_once` of them at a time; on
+    """Typst sources to PDFs, each in a child process, `at_once` of them at a time (a
+    source is taken from `sources` as a child is started for it: a generator's next
+    source is made while the children compile); on
     Ctrl-C or SIGTERM (KeyboardInterrupt here) every child still running is killed."""
     argv = [sys.executable, "-I", "-c", _CHILD, str(root), str(timestamp), "1" if tags else "0"]
     running: set[subprocess.Popen[bytes]] = set()
@@ -85,7 +87,7 @@ def compile_all(
             raise TypstFailed(message or f"typst ended with status {process.returncode}")
         return out
 
-    if at_once <= 1 or len(sources) <= 1:
+    if at_once <= 1:
         try:
             return [one(source) for source in sources]
         except BaseException:
@@ -201,7 +203,7 @@ class Part:
 
 def paged_document(
     render: Callable[[Part], bytes],
-    compile_parts: Callable[[list[bytes]], list[bytes]],
+    compile_parts: Callable[[Iterable[bytes]], list[bytes]],
     sheets: int,
     groups: Sequence[tuple[str, int]],
     blocks: Sequence[int],
@@ -246,21 +248,20 @@ def paged_document(
         if back_pages is None and len(back_parts) == 1:
             back = compile_parts([part("back", *back_parts[0], first=back_first)])
             back_pages, done = [page_count(back[0])], True
+        elif back_pages is None and not back_parts:
+            back_pages, back, done = [], [], True
         elif back_pages is None:  # count first: the numbers do not change the layout
             counted = compile_parts([part("back", a, n) for a, n in back_parts])
             back_pages = [page_count(data) for data in counted]
         total = back_first - 1 + sum(back_pages)
         firsts = [back_first + sum(back_pages[:k]) for k in range(len(back_parts))]
         chunks = [(a, min(PART_PAGES, sheets - a)) for a in range(0, sheets, PART_PAGES)]
-        sources = (
-            []
-            if done
-            else [
-                part("back", a, n, f, total) for (a, n), f in zip(back_parts, firsts, strict=True)
-            ]
+        todo = [] if done else list(zip(back_parts, firsts, strict=True))
+        sources = chain(
+            (part("back", a, n, f, total) for (a, n), f in todo),
+            (part("sheets", a, n, starts[a], total) for a, n in chunks),
+            (part("cover", total=total) for _ in (1,)),
         )
-        sources += [part("sheets", a, n, starts[a], total) for a, n in chunks]
-        sources.append(part("cover", total=total))
         made = compile_parts(sources)
         if not done:
             back, made = made[: len(back_parts)], made[len(back_parts) :]
@@ -293,8 +294,8 @@ def paged_document(
 
 
 def _chunks(blocks: Sequence[int]) -> list[tuple[int, int]]:
-    """The back matter in parts of about PART_PAGES pages: (first block, blocks); one
-    part, maybe empty, when there is little."""
+    """The back matter in parts of about PART_PAGES pages: (first block, blocks); none
+    when there is none."""
     parts: list[tuple[int, int]] = []
     first, weight = 0, 0
     for index, pages in enumerate(blocks):
@@ -302,7 +303,8 @@ def _chunks(blocks: Sequence[int]) -> list[tuple[int, int]]:
             parts.append((first, index - first))
             first, weight = index, 0
         weight += pages
-    parts.append((first, len(blocks) - first))
+    if blocks:
+        parts.append((first, len(blocks) - first))
     return parts
 
 
