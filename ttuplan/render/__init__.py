@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -30,7 +32,7 @@ from ttuplan.model import Plan
 from ttuplan.render.briefing import Briefing, briefing_view
 from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members
-from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_all, paged_document
+from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_all, paged_document, stop_all
 from ttuplan.render.plan_json import plan_json
 from ttuplan.render.rosters import Rosters, back_matter, rosters_view
 from ttuplan.render.words import CatalogueError, Words
@@ -184,17 +186,16 @@ def _render(
             if index == 0 or rosters.sheets[index - 1].phase != sheet.phase
         ]
         blocks, sections = back_matter(rosters, words)
-        out.write(
-            paged_document(
-                lambda part: typst_source("rosters.typ.j2", part=part, back=blocks),
-                compile_parts,
-                len(rosters.sheets),
-                groups,
-                [pages for _, _, pages in blocks],
-                sections,
-                f"{words('rosters')}: {plan.info.label}",
-                plan.info.authority,
-            )
+        paged_document(
+            lambda part: typst_source("rosters.typ.j2", part=part, back=blocks),
+            compile_parts,
+            len(rosters.sheets),
+            groups,
+            [pages for _, _, pages in blocks],
+            sections,
+            f"{words('rosters')}: {plan.info.label}",
+            plan.info.authority,
+            out,
         )
 
     if "md" in wanted:
@@ -202,9 +203,11 @@ def _render(
     if "html" in wanted:
         files["briefing.html"] = text("html", "briefing.html.j2")
         files["rosters.html"] = text("html", "rosters.html.j2")
+    ahead = None
     if "pdf" in wanted:
-        files["briefing.pdf"] = briefing_pdf
-        files["rosters.pdf"] = rosters_pdf
+        ahead = _Ahead({"briefing.pdf": briefing_pdf, "rosters.pdf": rosters_pdf})
+        files["briefing.pdf"] = ahead.writer("briefing.pdf")
+        files["rosters.pdf"] = ahead.writer("rosters.pdf")
     if "csv" in wanted:
         files["rosters.csv"] = text("csv", "rosters.csv.j2")
     if "xlsx" in wanted:
@@ -218,7 +221,54 @@ def _render(
         files["map.svg"] = map_svg
     if "json" in wanted:
         files["plan.json"] = lambda out: plan_json(plan, deployment, fingerprint, __version__, out)
+    if ahead is not None:  # whichever document comes first starts the PDFs
+        files = {name: ahead.starting(write) for name, write in files.items()}
     return files
+
+
+class _Ahead:
+    """The PDFs, made while the other documents are written: typst works in child
+    processes (on the other core) while this process writes HTML, CSV, the workbook.
+    Started by whichever document is written first; each PDF's writer then waits for
+    its bytes. Its children are killed if the build fails or is interrupted."""
+
+    def __init__(self, jobs: dict[str, Writer]) -> None:
+        self.jobs = jobs
+        self.futures: dict[str, Future[bytes]] = {}
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        with self.lock:
+            if self.futures:
+                return
+            pool = ThreadPoolExecutor(len(self.jobs), thread_name_prefix="ttuplan-pdf")
+            for name, job in self.jobs.items():
+                self.futures[name] = pool.submit(_made, job)
+            pool.shutdown(wait=False)
+
+    def starting(self, write: Writer) -> Writer:
+        def started(out: BinaryIO) -> None:
+            self.start()
+            try:
+                write(out)
+            except BaseException:
+                stop_all()  # no typst child outlives a failed or interrupted build
+                raise
+
+        return started
+
+    def writer(self, name: str) -> Writer:
+        def write(out: BinaryIO) -> None:
+            self.start()
+            out.write(self.futures[name].result())
+
+        return write
+
+
+def _made(job: Writer) -> bytes:
+    buffer = io.BytesIO()
+    job(buffer)
+    return buffer.getvalue()
 
 
 def _document_time(plan: Plan) -> int:

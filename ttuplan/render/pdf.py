@@ -26,15 +26,26 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from pathlib import Path
+from typing import Any, BinaryIO
 
 PART_PAGES = 30  # sheets per part: about 100 MB in the child that compiles it
 AT_ONCE = min(2, os.cpu_count() or 1)  # children compiling at the same time
+_SLOTS = threading.BoundedSemaphore(AT_ONCE)  # shared by every document being compiled
+_RUNNING: set[subprocess.Popen[bytes]] = set()
+_LOCK = threading.Lock()
 
 # The child: read the source on stdin, write the PDF on stdout, a failure on stderr.
 # Run isolated (-I): nothing from the working folder or the environment is imported.
 _CHILD = """
 import sys
 try:
+    import ctypes, os, signal
+    try:  # Linux: killed with the build's thread that started it, whatever ends it
+        ctypes.CDLL(None).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    except (AttributeError, OSError):
+        pass
+    if os.getppid() != int(sys.argv[4]):
+        sys.exit(130)  # the build is gone already
     import typst
     root, timestamp, tags = sys.argv[1], int(sys.argv[2]), sys.argv[3] == "1"
     source = sys.stdin.buffer.read()
@@ -68,20 +79,22 @@ def compile_all(
     source is made while the children compile); on
     Ctrl-C or SIGTERM (KeyboardInterrupt here) every child still running is killed."""
     argv = [sys.executable, "-I", "-c", _CHILD, str(root), str(timestamp), "1" if tags else "0"]
-    running: set[subprocess.Popen[bytes]] = set()
-    lock = threading.Lock()
+    argv.append(str(os.getpid()))
+    running = _RUNNING
+    lock = _LOCK
 
     def one(source: bytes) -> bytes:
-        with lock:
-            process = subprocess.Popen(
-                argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
-            )
-            running.add(process)
-        try:
-            out, err = process.communicate(source)
-        finally:
+        with _SLOTS:  # at most AT_ONCE children, whichever documents they compile
             with lock:
-                running.discard(process)
+                process = subprocess.Popen(
+                    argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
+                )
+                running.add(process)
+            try:
+                out, err = process.communicate(source)
+            finally:
+                with lock:
+                    running.discard(process)
         if process.returncode != 0:
             message = err.decode("utf-8", "replace").strip()
             raise TypstFailed(message or f"typst ended with status {process.returncode}")
@@ -111,6 +124,11 @@ def _kill(running: set[subprocess.Popen[bytes]], lock: threading.Lock) -> None:
     with lock:
         for process in running:
             process.kill()
+
+
+def stop_all() -> None:
+    """Kill every typst child still running (a build interrupted or failed)."""
+    _kill(_RUNNING, _LOCK)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,36 +170,165 @@ def merge(
     marks: Sequence[Mark],
     title: str,
     author: str,
-) -> bytes:
-    """The parts' pages in order (each part's pages, or the ones listed, from 1), one
-    document with `marks` as its outline; deterministic (no clock, no random id)."""
+    out: BinaryIO,
+) -> None:
+    """The parts' pages in order (each part's pages, or the ones listed, from 1), written
+    into `out` as one document with `marks` as its outline. Streamed: each part's objects
+    are copied (renumbered, a part's shared fonts once) as the part is read, so memory
+    holds one part, not the whole document. Deterministic: no clock, no random id."""
     import pypdf
 
-    writer = pypdf.PdfWriter()
-    for data, pages in parts:
+    catalog, tree, outlines, info = 1, 2, 3, 4
+    writer = _Stream(out, tree)
+    writer.raw(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    writer.next_id = 5
+    pages: list[int] = []
+    for data, chosen in parts:
         reader = pypdf.PdfReader(io.BytesIO(data))
-        chosen = range(1, len(reader.pages) + 1) if pages is None else pages
-        for number in chosen:
-            writer.add_page(reader.pages[number - 1])
-    made: list[object] = []
-    for mark in marks:
-        parent = made[mark.parent] if mark.parent is not None else None
-        made.append(
-            writer.add_outline_item(
-                title=mark.title,
-                page_number=mark.page - 1,
-                parent=parent,  # type: ignore[arg-type]
-                is_open=False,
-            )
-        )
-    metadata = {"/Title": title, "/Producer": "ttuplan (typst, pypdf)"}
+        numbers = range(1, len(reader.pages) + 1) if chosen is None else chosen
+        copied: dict[int, int] = {}
+        for number in numbers:
+            page = reader.pages[number - 1]
+            ref = page.indirect_reference
+            assert ref is not None
+            pages.append(writer.copy(ref, copied))
+            writer.flush_pending(copied)  # this page and what it needs that is new
+    writer.obj(tree, f"<< /Type /Pages /Count {len(pages)} /Kids [".encode()
+               + b" ".join(b"%d 0 R" % p for p in pages) + b"] >>")  # fmt: skip
+    _write_outline(writer, outlines, marks, pages)
+    entries = [b"/Title " + _text(title), b"/Producer " + _text("ttuplan (typst)")]
     if author:
-        metadata["/Author"] = author
-    writer.add_metadata(metadata)
-    writer.page_mode = "/UseOutlines"
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
+        entries.append(b"/Author " + _text(author))
+    writer.obj(info, b"<< " + b" ".join(entries) + b" >>")
+    writer.obj(
+        catalog,
+        b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
+        % (tree, outlines),
+    )
+    writer.finish(catalog, info)
+
+
+def _text(value: str) -> bytes:
+    """A PDF text string: UTF-16BE with its byte order mark, as a hex string."""
+    return b"<" + ("\ufeff" + value).encode("utf-16-be").hex().upper().encode() + b">"
+
+
+def _write_outline(writer: _Stream, root: int, marks: Sequence[Mark], pages: list[int]) -> None:
+    """The outline tree: each mark an item under its parent (or the root), in order."""
+    ids = [writer.reserve() for _ in marks]
+    children: dict[int | None, list[int]] = {}
+    for index, mark in enumerate(marks):
+        children.setdefault(mark.parent, []).append(index)
+    for index, mark in enumerate(marks):
+        siblings = children[mark.parent]
+        at = siblings.index(index)
+        parent = root if mark.parent is None else ids[mark.parent]
+        fields = [b"/Title " + _text(mark.title), b"/Parent %d 0 R" % parent]
+        if at > 0:
+            fields.append(b"/Prev %d 0 R" % ids[siblings[at - 1]])
+        if at + 1 < len(siblings):
+            fields.append(b"/Next %d 0 R" % ids[siblings[at + 1]])
+        kids = children.get(index, [])
+        if kids:
+            fields.append(
+                b"/First %d 0 R /Last %d 0 R /Count -%d" % (ids[kids[0]], ids[kids[-1]], len(kids))
+            )
+        page = pages[min(max(mark.page, 1), len(pages)) - 1] if pages else 0
+        fields.append(b"/Dest [%d 0 R /Fit]" % page)
+        writer.obj(ids[index], b"<< " + b" ".join(fields) + b" >>")
+    top = children.get(None, [])
+    body = b"<< /Type /Outlines"
+    if top:
+        body += b" /First %d 0 R /Last %d 0 R /Count %d" % (ids[top[0]], ids[top[-1]], len(top))
+    writer.obj(root, body + b" >>")
+
+
+class _Raw(bytes):
+    """PDF syntax written as it is (a reference to an object of the merged document)."""
+
+
+class _Stream:
+    """A PDF written as it goes: objects numbered on first sight, each written once, the
+    cross-reference table at the end."""
+
+    def __init__(self, out: BinaryIO, tree: int) -> None:
+        self.out, self.at, self.next_id = out, 0, 1
+        self.parent = {"/Parent": _Raw(b"%d 0 R" % tree)}  # every page's, in the new tree
+        self.offsets: dict[int, int] = {}
+        self.pending: list[tuple[int, Any, dict[str, Any]]] = []
+
+    def raw(self, data: bytes) -> None:
+        self.out.write(data)
+        self.at += len(data)
+
+    def reserve(self) -> int:
+        self.next_id += 1
+        return self.next_id - 1
+
+    def obj(self, number: int, body: bytes) -> None:
+        self.offsets[number] = self.at
+        self.raw(b"%d 0 obj\n" % number + body + b"\nendobj\n")
+
+    def copy(self, ref: Any, copied: dict[int, int]) -> int:
+        """The new number of an object of the part being read, queued to be copied with
+        everything it refers to; a page's /Parent becomes the new page tree."""
+        number = copied.get(ref.idnum)
+        if number is None:
+            number = copied[ref.idnum] = self.reserve()
+            value = ref.get_object()
+            page = isinstance(value, dict) and value.get("/Type") == "/Page"
+            self.pending.append((number, value, self.parent if page else {}))
+        return number
+
+    def flush_pending(self, copied: dict[int, int]) -> None:
+        while self.pending:
+            number, value, replace = self.pending.pop()
+            self.obj(number, self.serialise(value, copied, replace))
+
+    def serialise(
+        self, value: Any, copied: dict[int, int], replace: dict[str, Any] | None = None
+    ) -> bytes:
+        from pypdf import generic
+
+        if isinstance(value, _Raw):
+            return bytes(value)
+        if isinstance(value, generic.IndirectObject):
+            return b"%d 0 R" % self.copy(value, copied)
+        if isinstance(value, generic.StreamObject):
+            entries = {k: v for k, v in value.items() if k != "/Length"}
+            data = value._data  # the stream as stored (still encoded: no re-compression)
+            head = self.serialise(generic.DictionaryObject(entries), copied)[:-2]
+            return head + b"/Length %d >>\nstream\n" % len(data) + data + b"\nendstream"
+        if isinstance(value, generic.DictionaryObject):
+            parts = [b"<<"]
+            for key, kept in value.items():
+                item = (replace or {}).get(key, kept)
+                parts.append(
+                    self.serialise(generic.NameObject(key), copied)
+                    + b" "
+                    + self.serialise(item, copied)
+                )
+            return b" ".join(parts) + b" >>"
+        if isinstance(value, generic.ArrayObject):
+            return b"[" + b" ".join(self.serialise(item, copied) for item in value) + b"]"
+        buffer = io.BytesIO()
+        value.write_to_stream(buffer)
+        return buffer.getvalue()
+
+    def finish(self, root: int, info: int) -> None:
+        start = self.at
+        size = self.next_id
+        lines = [b"xref\n0 %d\n" % size, b"0000000000 65535 f \n"]
+        for number in range(1, size):
+            offset = self.offsets.get(number)
+            lines.append(
+                b"%010d 00000 n \n" % offset if offset is not None else b"0000000000 65535 f \n"
+            )
+        self.raw(b"".join(lines))
+        self.raw(
+            b"trailer\n<< /Size %d /Root %d 0 R /Info %d 0 R >>\nstartxref\n%d\n%%%%EOF\n"
+            % (size, root, info, start)
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -210,7 +357,8 @@ def paged_document(
     sections: Sequence[tuple[str, int]],
     title: str,
     author: str,
-) -> bytes:
+    out: BinaryIO,
+) -> None:
     """A document of a cover, `sheets` one-page sheets and back-matter `blocks` (each its
     estimated pages), compiled in parts of about PART_PAGES pages and merged with one
     outline: `groups` (title, first sheet) over the sheets, `sections` (title, first
@@ -290,12 +438,15 @@ def paged_document(
     pieces: list[tuple[bytes, Sequence[int] | None]] = [(cover_pdf, None)]
     pieces += [(data, None) for data in sheet_parts]
     pieces += [(data, None) for data in back]
-    return merge(pieces, marks_out, title, author)
+    merge(pieces, marks_out, title, author, out)
 
 
 def _chunks(blocks: Sequence[int]) -> list[tuple[int, int]]:
-    """The back matter in parts of about PART_PAGES pages: (first block, blocks); none
-    when there is none."""
+    """The back matter in parts of about PART_PAGES pages: (first block, blocks); one
+    up to twice that (a regency's: compiled once, alone, before the sheets, where more
+    parts are compiled twice, to count their pages first); none when there is none."""
+    if sum(blocks) <= 2 * PART_PAGES:  # one part, compiled once (its last page the total)
+        return [(0, len(blocks))] if blocks else []
     parts: list[tuple[int, int]] = []
     first, weight = 0, 0
     for index, pages in enumerate(blocks):
