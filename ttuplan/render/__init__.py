@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import tempfile
 import threading
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
@@ -234,7 +236,7 @@ class _Ahead:
 
     def __init__(self, jobs: dict[str, Writer]) -> None:
         self.jobs = jobs
-        self.futures: dict[str, Future[bytes]] = {}
+        self.futures: dict[str, Future[BinaryIO]] = {}
         self.lock = threading.Lock()
 
     def start(self) -> None:
@@ -260,15 +262,23 @@ class _Ahead:
     def writer(self, name: str) -> Writer:
         def write(out: BinaryIO) -> None:
             self.start()
-            out.write(self.futures[name].result())
+            with self.futures[name].result() as made:
+                made.seek(0)
+                shutil.copyfileobj(made, out)
 
         return write
 
 
-def _made(job: Writer) -> bytes:
-    buffer = io.BytesIO()
-    job(buffer)
-    return buffer.getvalue()
+def _made(job: Writer) -> BinaryIO:
+    """The document written into a temporary file (a national plan's rosters PDF is
+    hundreds of megabytes: on disk, not in memory, until it is copied into place)."""
+    made = tempfile.TemporaryFile()  # noqa: SIM115 (returned open: the writer closes it)
+    try:
+        job(made)
+    except BaseException:
+        made.close()
+        raise
+    return made
 
 
 def _document_time(plan: Plan) -> int:

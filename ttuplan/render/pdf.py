@@ -108,8 +108,17 @@ def compile_all(
             raise
     pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="ttuplan-typst")
     futures: list[Future[bytes]] = []
+    window = threading.Semaphore(at_once + 1)  # sources made ahead of the children
+
+    def run(source: bytes) -> bytes:
+        try:
+            return one(source)
+        finally:
+            window.release()
+
     try:
-        futures = [pool.submit(one, source) for source in sources]
+        for source in _each_when(window, sources):
+            futures.append(pool.submit(run, source))
         return [future.result() for future in futures]
     except BaseException:  # a failure, Ctrl-C, SIGTERM: no child outlives the build
         for future in futures:
@@ -118,6 +127,20 @@ def compile_all(
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def _each_when(window: threading.Semaphore, sources: Iterable[bytes]) -> Iterable[bytes]:
+    """Each source, made only when the window has room (a national plan's sources are
+    tens of megabytes: made as the children take them, not all at once)."""
+    iterator = iter(sources)
+    while True:
+        window.acquire()
+        try:
+            source = next(iterator)
+        except StopIteration:
+            window.release()
+            return
+        yield source
 
 
 def _kill(running: set[subprocess.Popen[bytes]], lock: threading.Lock) -> None:
