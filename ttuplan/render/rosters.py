@@ -383,7 +383,8 @@ def _nearest(
 ) -> str:
     found = [r for s in post.sites if (r := reach.get((phase, s))) is not None]
     if not found:
-        return ""
+        located = all(labels.sites[s].lat is not None for s in post.sites)
+        return "" if located else words("reach_unknown")  # said, never left out silently
     best = max(found, key=lambda r: r.minutes)  # the post's farthest site, to be safe
     return words("reach_line").format(
         reserve=labels.command(best.holder),
