@@ -66,11 +66,6 @@ class TypstFailed(Exception):
     """typst refused a source: a template's mistake (its message says where)."""
 
 
-def compile_typst(source: bytes, root: Path, timestamp: int, tags: bool = True) -> bytes:
-    """One Typst source to PDF, in a child process that ends with it."""
-    return compile_all([source], root, timestamp, tags)[0]
-
-
 def compile_all(
     sources: Iterable[bytes], root: Path, timestamp: int, tags: bool = True, at_once: int = 1
 ) -> list[bytes]:
