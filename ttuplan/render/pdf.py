@@ -16,6 +16,7 @@ must stay under 3 MB together with a personnel table's names in them.
 
 from __future__ import annotations
 
+import gc
 import io
 import os
 import subprocess
@@ -202,6 +203,7 @@ def merge(
     writer.next_id = 5
     pages: list[int] = []
     for data, chosen in parts:
+        _let_go()  # the part before: its reader's objects are in reference cycles
         reader = pypdf.PdfReader(io.BytesIO(data))
         numbers = range(1, len(reader.pages) + 1) if chosen is None else chosen
         copied: dict[int, int] = {}
@@ -388,6 +390,24 @@ def paged_document(
     page is the total), else once to count its pages and again with them; then the
     sheets and the cover. A cover or sheet that runs over is found from the bookmarks
     and everything worked out again (at most twice)."""
+    gc.freeze()  # see _let_go
+    try:
+        _paged(render, compile_parts, sheets, groups, blocks, sections, title, author, out)
+    finally:
+        gc.unfreeze()
+
+
+def _paged(
+    render: Callable[[Part], bytes],
+    compile_parts: Callable[[Iterable[bytes]], list[bytes]],
+    sheets: int,
+    groups: Sequence[tuple[str, int]],
+    blocks: Sequence[int],
+    sections: Sequence[tuple[str, int]],
+    title: str,
+    author: str,
+    out: BinaryIO,
+) -> None:
     back_parts = _chunks(blocks)
     lengths = [1] * sheets  # pages per sheet, as predicted, then as found
     cover = 1
@@ -435,6 +455,7 @@ def paged_document(
         found = list(lengths)
         titles: list[str] = []
         for (first, count), data in zip(chunks, sheet_parts, strict=True):
+            _let_go()
             marks = [mark for mark in outline(data) if mark[0] == 0]
             titles += [label for _, label, _ in marks]
             begins = [page for _, _, page in marks] + [page_count(data) + 1]
@@ -457,6 +478,15 @@ def paged_document(
     pieces += [(data, None) for data in sheet_parts]
     pieces += [(data, None) for data in back]
     merge(pieces, marks_out, title, author, out)
+
+
+def _let_go() -> None:
+    """Free what reading a part with pypdf left in reference cycles. The program runs
+    with the cyclic collector off (ttuplan.gcpause: the plan's millions of objects made
+    its passes slow); the document's maker froze those objects first, so a collection
+    here walks only what the PDFs made since: a national plan's readers no longer
+    pile up (hundreds of megabytes at 30,000 sites)."""
+    gc.collect()
 
 
 def _chunks(blocks: Sequence[int]) -> list[tuple[int, int]]:
