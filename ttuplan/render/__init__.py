@@ -179,9 +179,11 @@ def _render(
         source = typst_env[0].get_template(template).generate(**context, **extra)
         return "".join(source).encode()
 
-    def compile_parts(sources: Iterable[bytes], tags: bool = False) -> list[bytes]:
+    def compile_parts(
+        sources: Iterable[bytes], tags: bool = False, alone: bool = False
+    ) -> list[bytes]:
         try:
-            return compile_all(sources, folders[0], _document_time(plan), tags, AT_ONCE)
+            return compile_all(sources, folders[0], _document_time(plan), tags, AT_ONCE, alone)
         except TypstFailed as error:  # a template's mistake, said by typst
             raise BuildError(f"the Typst template does not compile: {error}") from error
 

@@ -22,8 +22,9 @@ import os
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
+from contextlib import contextmanager, nullcontext
 from dataclasses import dataclass
 from itertools import chain, pairwise
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any, BinaryIO
 PART_PAGES = 30  # sheets per part: about 100 MB in the child that compiles it
 AT_ONCE = min(2, os.cpu_count() or 1)  # children compiling at the same time
 _SLOTS = threading.BoundedSemaphore(AT_ONCE)  # shared by every document being compiled
+_TAKING = threading.Lock()
 _RUNNING: set[subprocess.Popen[bytes]] = set()
 _LOCK = threading.Lock()
 
@@ -68,19 +70,25 @@ class TypstFailed(Exception):
 
 
 def compile_all(
-    sources: Iterable[bytes], root: Path, timestamp: int, tags: bool = True, at_once: int = 1
+    sources: Iterable[bytes],
+    root: Path,
+    timestamp: int,
+    tags: bool = True,
+    at_once: int = 1,
+    alone: bool = False,
 ) -> list[bytes]:
     """Typst sources to PDFs, each in a child process, `at_once` of them at a time (a
     source is taken from `sources` as a child is started for it: a generator's next
-    source is made while the children compile); on
-    Ctrl-C or SIGTERM (KeyboardInterrupt here) every child still running is killed."""
+    source is made while the children compile); `alone`: no other child runs meanwhile
+    (a part up to twice the usual size). On Ctrl-C or SIGTERM (KeyboardInterrupt here)
+    every child still running is killed."""
     argv = [sys.executable, "-I", "-c", _CHILD, str(root), str(timestamp), "1" if tags else "0"]
     argv.append(str(os.getpid()))
     running = _RUNNING
     lock = _LOCK
 
     def one(source: bytes) -> bytes:
-        with _SLOTS:  # at most AT_ONCE children, whichever documents they compile
+        with _slots(AT_ONCE if alone else 1):  # AT_ONCE children at most, in all
             with lock:
                 process = subprocess.Popen(
                     argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
@@ -143,6 +151,20 @@ def _kill(running: set[subprocess.Popen[bytes]], lock: threading.Lock) -> None:
     with lock:
         for process in running:
             process.kill()
+
+
+@contextmanager
+def _slots(count: int) -> Iterator[None]:
+    """`count` of the AT_ONCE places for a child; taking several is done one taker at a
+    time, so two takers never hold part of them each and wait for ever."""
+    with _TAKING if count > 1 else nullcontext():
+        for _ in range(count):
+            _SLOTS.acquire()
+    try:
+        yield
+    finally:
+        for _ in range(count):
+            _SLOTS.release()
 
 
 def stop_all() -> None:
@@ -370,7 +392,7 @@ class Part:
 
 def paged_document(
     render: Callable[[Part], bytes],
-    compile_parts: Callable[[Iterable[bytes]], list[bytes]],
+    compile_parts: Callable[..., list[bytes]],
     sheets: int,
     groups: Sequence[tuple[str, int]],
     blocks: Sequence[int],
@@ -399,7 +421,7 @@ def paged_document(
 
 def _paged(
     render: Callable[[Part], bytes],
-    compile_parts: Callable[[Iterable[bytes]], list[bytes]],
+    compile_parts: Callable[..., list[bytes]],
     sheets: int,
     groups: Sequence[tuple[str, int]],
     blocks: Sequence[int],
@@ -432,7 +454,8 @@ def _paged(
 
         done = False  # the back matter compiled with its final numbers
         if back_pages is None and len(back_parts) == 1:
-            back = compile_parts([part("back", *back_parts[0], first=back_first)])
+            only = part("back", *back_parts[0], first=back_first)
+            back = compile_parts([only], alone=True)  # up to twice a part: nothing beside
             back_pages, done = [page_count(back[0])], True
         elif back_pages is None and not back_parts:
             back_pages, back, done = [], [], True
