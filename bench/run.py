@@ -8,7 +8,11 @@ rusage, as GNU time does):
     floor     python reading the plan's site CSV table(s) with csv.DictReader, rows kept
     startup   python -c "import lark, networkx, jinja2, click"
     check     ttuplan check PLAN                 (must exit 0)
-    build     ttuplan build PLAN -o DIR --formats md,html,csv,xlsx,json   (no PDF)
+    build     ttuplan build PLAN -o DIR --formats md,html,csv,xlsx,json,svg   (no PDF)
+    full      ttuplan build PLAN -o DIR   (every format, PDFs too; the TTU plan and sizes
+              up to --pdf-up-to): its time, the peak memory of its whole process tree
+              (typst compiles in child processes: their RSS is added to the build's,
+              sampled from /proc every 20 ms), and the size of its PDFs
 
 The four run in turn, N rounds (median time, maximum memory), so load from other processes
 falls on all of them alike. Then, in this process: parse + build of .ttup texts with
@@ -20,6 +24,8 @@ a tree from the same text, best of N. Targets are ratios within this one run:
     check time growth from the smallest to the largest synthetic size <= 9/8 x the growth
       in sites (100,000 -> 820,161 TPS: 8.2x the sites, at most 9.2x the time)
     TTU build (no PDF) <= 3x its check
+    TTU full build <= 4x the build without PDF; its process tree's peak <= 300 MiB;
+      its PDFs <= 3 MB together
 
     python bench/run.py [--sizes ttu,100000,820161] [--repeat N] [--markdown]
                         [--workdir DIR] [--national-build]
@@ -53,7 +59,7 @@ GENERATOR = REPO / "bench" / "generate.py"
 TTU_PLAN = REPO / "plans" / "ttu-pemilu-2024"
 NATIONAL_SITES = 820_161
 LARGE = 500_000  # sizes from here on are measured once by default, and not built
-BUILD_FORMATS = "md,html,csv,xlsx,json"
+BUILD_FORMATS = "md,html,csv,xlsx,json,svg"
 STARTUP_CODE = "import lark, networkx, jinja2, click"
 # The floor: every row of every site table, as dicts, held at once. Comment lines come
 # before the header (ttuplan skips them too). It ends as ttuplan does, with os._exit,
@@ -87,10 +93,32 @@ class Run:
     stdout: str
     stderr: str
     timed_out: bool = False
+    tree_mib: float = 0.0  # peak RSS of the process and its children at once, if sampled
 
 
-def run_measured(argv: Sequence[str], timeout: float | None = None) -> Run:
-    """Run argv in a fresh process; its own peak RSS comes from os.wait4."""
+def tree_rss_kib(pid: int) -> int:
+    """RSS of a process and all its descendants (Linux /proc), in KiB; 0 elsewhere."""
+    children: dict[int, list[int]] = {}
+    for entry in os.listdir("/proc") if os.path.isdir("/proc") else ():
+        if entry.isdigit():
+            with contextlib.suppress(OSError, IndexError, ValueError):
+                stat = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+                children.setdefault(int(stat[1]), []).append(int(entry))
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        with contextlib.suppress(OSError, ValueError):
+            for line in Path(f"/proc/{current}/status").read_text().splitlines():
+                if line.startswith("VmRSS:"):
+                    total += int(line.split()[1])
+        stack.extend(children.get(current, ()))
+    return total
+
+
+def run_measured(argv: Sequence[str], timeout: float | None = None, tree: bool = False) -> Run:
+    """Run argv in a fresh process; its own peak RSS comes from os.wait4 (the largest of
+    it and each of its children, one at a time). With `tree`, the RSS of the process and
+    its children together is sampled too: what the machine must hold at once."""
     env = {**os.environ, "NO_COLOR": "1"}
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         started = time.perf_counter()
@@ -107,6 +135,17 @@ def run_measured(argv: Sequence[str], timeout: float | None = None) -> Run:
         timer = threading.Timer(timeout, kill) if timeout else None
         if timer:
             timer.start()
+        peak = [0]
+        sampler = None
+        if tree:
+
+            def sample() -> None:
+                while not reaped.is_set():
+                    peak[0] = max(peak[0], tree_rss_kib(process.pid))
+                    reaped.wait(0.02)
+
+            sampler = threading.Thread(target=sample, daemon=True)
+            sampler.start()
         _, status, usage = os.wait4(process.pid, 0)  # this child's own rusage
         seconds = time.perf_counter() - started
         with lock:
@@ -114,6 +153,8 @@ def run_measured(argv: Sequence[str], timeout: float | None = None) -> Run:
             process.returncode = os.waitstatus_to_exitcode(status)  # reaped here, not by Popen
         if timer:
             timer.cancel()
+        if sampler is not None:
+            sampler.join()
         out.seek(0)
         err.seek(0)
         return Run(
@@ -123,6 +164,7 @@ def run_measured(argv: Sequence[str], timeout: float | None = None) -> Run:
             stdout=out.read().decode("utf-8", "replace"),
             stderr=err.read().decode("utf-8", "replace"),
             timed_out=killed.is_set(),
+            tree_mib=peak[0] / 1024,
         )
 
 
@@ -145,6 +187,10 @@ class Series:
     @property
     def mib(self) -> float | None:
         return max(r.mib for r in self.runs) if self.ok else None
+
+    @property
+    def tree_mib(self) -> float | None:
+        return max(r.tree_mib for r in self.runs) if self.ok else None
 
 
 # ---------------------------------------------------------------------------------------
@@ -237,6 +283,8 @@ class SizeResult:
     startup: Series = field(default_factory=Series)
     check: Series = field(default_factory=Series)
     build: Series = field(default_factory=Series)
+    full: Series = field(default_factory=Series)  # every format, PDFs too
+    pdf_bytes: int = 0  # the PDFs of the full build, together
 
 
 def ttuplan_command() -> str:
@@ -254,12 +302,14 @@ def measure_size(
     build_skip: str,
     build_timeout: float | None,
     workdir: Path,
+    full: bool = False,
 ) -> SizeResult:
     ttuplan = ttuplan_command()
     out = workdir / "build-out" / case.label
     tables = [str(t) for t in case.site_tables]
     result = SizeResult(case)
     result.build.skipped = build_skip
+    result.full.skipped = "" if full else "not measured (see --pdf-up-to)"
     for round_ in range(1, repeat + 1):
         progress(f"{case.label}: round {round_}/{repeat}")
         floor = run_measured([sys.executable, "-c", FLOOR_CODE, *tables])
@@ -273,6 +323,8 @@ def measure_size(
         result.check.runs.append(check)
         found = CHECK_SITES.search(check.stdout)
         result.sites = int(found.group(1)) if found else None
+        if full and not result.full.failed:
+            measure_full(result, ttuplan, out, build_timeout)
         if result.build.skipped or result.build.failed:
             continue
         shutil.rmtree(out, ignore_errors=True)
@@ -288,6 +340,18 @@ def measure_size(
                 + tail(build.stderr or build.stdout)
             )
     return result
+
+
+def measure_full(result: SizeResult, ttuplan: str, out: Path, timeout: float | None) -> None:
+    """A build of every format, PDFs too: time, the process tree's peak, the PDFs' size."""
+    shutil.rmtree(out, ignore_errors=True)
+    run = run_measured([ttuplan, "build", str(result.case.folder), "-o", str(out)], timeout, True)
+    result.full.runs.append(run)
+    if run.code != 0 or run.timed_out:
+        result.full.failed = f"exit {run.code} after {run.seconds:.1f} s:\n" + tail(run.stderr)
+    else:
+        result.pdf_bytes = sum(path.stat().st_size for path in out.glob("*.pdf"))
+    shutil.rmtree(out, ignore_errors=True)
 
 
 def require_clean(run: Run, what: str) -> None:
@@ -410,6 +474,7 @@ class Target:
     value: float | None
     limit: float
     note: str = ""
+    unit: str = "x"  # how value and limit are written: a ratio, " MiB", " MB"
 
     @property
     def verdict(self) -> str:
@@ -457,6 +522,29 @@ def targets(results: Sequence[SizeResult]) -> list[Target]:
                     r.build.skipped or r.build.failed.split("\n")[0],
                 )
             )
+            note = r.full.skipped or r.full.failed.split("\n")[0]
+            found += [
+                Target(
+                    "TTU full build (every format, PDFs too) / build without PDF time",
+                    ratio(r.full.seconds, r.build.seconds),
+                    4.0,
+                    note,
+                ),
+                Target(
+                    "TTU full build peak memory, process tree (typst children included)",
+                    r.full.tree_mib,
+                    300.0,
+                    note,
+                    " MiB",
+                ),
+                Target(
+                    "TTU PDFs, together",
+                    r.pdf_bytes / 1e6 if r.full.ok else None,
+                    3.0,
+                    note,
+                    " MB",
+                ),
+            ]
     if len(synthetic) >= 2 and synthetic[0].sites and synthetic[-1].sites:
         small, large = synthetic[0], synthetic[-1]
         growth = large.sites / small.sites
@@ -489,6 +577,12 @@ def mib(value: float | None) -> str:
 
 def times(value: float | None) -> str:
     return "-" if value is None else f"{value:.2f}x"
+
+
+def amount(value: float | None, unit: str) -> str:
+    if unit == "x":
+        return times(value)
+    return "-" if value is None else f"{value:,.{0 if unit == ' MiB' else 2}f}{unit}"
 
 
 def table(
@@ -567,6 +661,7 @@ def report(
 
     headers = [
         "size", "sites", "runs", "check s", "check MiB", "build s", "build MiB",
+        "full s", "full MiB (tree)", "PDFs MB",
         "floor s", "floor MiB", "startup s", "check/floor s", "check/floor MiB",
     ]  # fmt: skip
     rows = [
@@ -578,6 +673,9 @@ def report(
             mib(r.check.mib),
             build_cell(r.build),
             mib(r.build.mib),
+            build_cell(r.full) if not r.full.skipped else "-",
+            mib(r.full.tree_mib),
+            f"{r.pdf_bytes / 1e6:.2f}" if r.full.ok else "-",
             seconds(r.floor.seconds),
             mib(r.floor.mib),
             seconds(r.startup.seconds),
@@ -597,7 +695,10 @@ def report(
 
     found = targets(results)
     if found:
-        rows = [[t.name, times(t.value), f"<= {t.limit:.2f}x", t.verdict, t.note] for t in found]
+        rows = [
+            [t.name, amount(t.value, t.unit), "<= " + amount(t.limit, t.unit), t.verdict, t.note]
+            for t in found
+        ]
         headers = ["target", "measured", "limit", "verdict", "note"]
         parts.append(table(headers, rows, markdown, left=(0, 3, 4)))
 
@@ -656,6 +757,13 @@ def arguments(argv: Sequence[str] | None) -> argparse.Namespace:
     )
     parser.add_argument("--seed", type=int, default=2024, help="generator seed (default: 2024)")
     parser.add_argument(
+        "--pdf-up-to",
+        type=int,
+        default=0,
+        help="also build with PDFs (every format) synthetic plans up to this many sites; "
+        "the TTU plan always (default: %(default)s)",
+    )
+    parser.add_argument(
         "--national-build",
         action="store_true",
         help=f"also build plans of {LARGE:,} sites or more (slow; several GB of memory)",
@@ -697,7 +805,8 @@ def main(argv: Sequence[str] | None = None) -> None:
         large = (case.synthetic_sites or 0) >= LARGE
         repeat = args.repeat or (1 if large else 3)
         skip = build_skip_reason(case, args.national_build, results)
-        results.append(measure_size(case, repeat, skip, args.build_timeout, workdir))
+        full = (case.synthetic_sites or 0) <= args.pdf_up_to
+        results.append(measure_size(case, repeat, skip, args.build_timeout, workdir, full))
 
     progress("parser overhead")
     sample = [(f"ttu {p.name}", p) for p in sorted(TTU_PLAN.glob("*.ttup"))]

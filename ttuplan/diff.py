@@ -428,7 +428,9 @@ def _timing(plan: m.Plan) -> dict[str, dict[str, str]]:
     return {
         phase.name: {
             "period": f"{_moment(phase.start)} .. {_moment(phase.end)}",
-            "muster": f"{phase.muster.time:%H:%M} {phase.muster.place}" if phase.muster else "",
+            "muster": f"{phase.muster.time:%H:%M} {phase.muster.place or 'at base'}"
+            if phase.muster
+            else "",
             "shifts": ", ".join(f"{s.name} {s.start:%H:%M}..{s.end:%H:%M}" for s in phase.shifts),
         }
         for phase in plan.phases

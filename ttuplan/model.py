@@ -41,7 +41,7 @@ class PlanInfo(Located):
     label: str
     authority: str = ""
     operation: str = ""
-    basis: str = ""
+    basis: tuple[str, ...] = ()  # the Dasar list, in order: one item a label
     timezone: str = "Asia/Makassar"
     language: str = "id"
     classification: str = ""
@@ -49,6 +49,13 @@ class PlanInfo(Located):
     letterhead: tuple[str, ...] = ()
     situation: tuple[str, ...] = ()
     mission: tuple[str, ...] = ()
+    concept: tuple[str, ...] = ()  # Pelaksanaan: how the operation is carried out
+    logistics: tuple[str, ...] = ()  # Administrasi dan Logistik
+    signature: tuple[str, ...] = ()  # title (jabatan), name, rank, NRP; blanks if left out
+    distribution: tuple[str, ...] = ()  # who receives a copy
+    issued_at: str = ""  # place of issue
+    issued_on: dt.date | None = None  # date of issue
+    copies: int | None = None  # copies made
     speed_kmh: float = DEFAULT_SPEED_KMH
     detour: float = DEFAULT_DETOUR
     escalation_limit: int = DEFAULT_ESCALATION_LIMIT
@@ -69,6 +76,7 @@ class Force(Located):
 class Kind(Located):
     name: str
     label: str
+    instructions: tuple[str, ...] = ()  # standing instructions for every post of the kind
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -91,6 +99,7 @@ class RiskClass(Located):
     rules: tuple[Rule, ...] = ()
     reserve_within: int | None = None  # minutes
     reserve_within_span: Span | None = field(default=None, compare=False, repr=False)
+    instructions: tuple[str, ...] = ()  # how posts of the class act (Cara Bertindak)
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -163,6 +172,7 @@ class Unit(Located):
     role: str | None = None
     final: bool = False
     contact: Contact = Contact()
+    tasks: tuple[str, ...] = ()  # what the unit is to do, in the plan's words
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -191,6 +201,7 @@ class Rayon(Located):
     reserves: tuple[Reserve, ...] = ()
     escalations: tuple[Escalation, ...] = ()
     contact: Contact = Contact()
+    tasks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -202,6 +213,7 @@ class Pool(Located):
     reserves: tuple[Reserve, ...] = ()
     escalations: tuple[Escalation, ...] = ()
     contact: Contact = Contact()
+    tasks: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -223,8 +235,11 @@ class Shift(Located):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Muster(Located):
+    """`place` is "" with `at_base`: each post's unit reports at its own base."""
+
     time: dt.time
     place: str
+    at_base: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -272,4 +287,7 @@ class Plan:
     guards: tuple[Guard, ...] = ()  # top-level guards; they hold in their `during` phases
     shifts: tuple[Shift, ...] = ()  # top-level shifts: of every phase without its own
     personnel: tuple[Person, ...] = ()
+    # A site's own call sign and radio channel (`site ... { callsign "..." }`), by id: kept
+    # apart from Site, a tuple read by the hundred thousand from tables that have none.
+    site_contacts: tuple[tuple[str, Contact], ...] = ()
     files: tuple[str, ...] = field(default=(), compare=False)

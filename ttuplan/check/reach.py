@@ -16,14 +16,15 @@ from itertools import chain
 
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation
-from ttuplan.deployment import PhaseDeployment
+from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import available
-from ttuplan.source import Span
+from ttuplan.source import NOWHERE, Span
 
 EARTH_KM = 6371.0088
 CELL_DEGREES = 0.25
+NEAR_KM = 30.0  # where the nearest reserve is first looked for (then everywhere)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +36,57 @@ class Reserve:
     lon: float | None
     span: Span
     owner: str = ""  # the rayon or `role reserve` unit it is
+
+
+@dataclass(frozen=True, slots=True)
+class Reach:
+    """A site's nearest reserve in a phase, as `reserve within` measures it."""
+
+    holder: str  # the rayon's or the `role reserve` unit's name
+    km: float  # great-circle distance
+    minutes: float  # travel time: distance x detour at the plan's speed
+
+
+def travel_minutes(plan: m.Plan, km: float) -> float:
+    """The one estimate of travel time: great-circle km x `travel detour` at `travel speed`."""
+    return km * plan.info.detour / plan.info.speed_kmh * 60
+
+
+def distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
+    """Great-circle distance (haversine), as the reach rule measures it."""
+    found = _closest(lat1, lon1, [Reserve("", lat2, lon2, NOWHERE)])
+    assert found is not None
+    return found[0]
+
+
+def nearest_reserves(plan: m.Plan, deployment: Deployment) -> dict[tuple[str, str], Reach]:
+    """(phase, site id) -> the nearest reserve standing in the phase, for every guarded
+    site with coordinates: what the rosters print beside each post, worked out with the
+    check's own grid and estimate."""
+    phases = {p.name: p for p in plan.phases}
+    sites = {s.id: s for s in plan.sites}
+    found: dict[tuple[str, str], Reach] = {}
+    for phase_deployment in deployment.phases:
+        located = [
+            r
+            for r in reserves_in(plan, phases[phase_deployment.phase], phase_deployment)
+            if r.lat is not None and r.lon is not None
+        ]
+        if not located:
+            continue
+        grid = _Grid(located)
+        for post in phase_deployment.posts:
+            for site_id in post.sites:
+                site = sites.get(site_id)
+                if site is None or site.lat is None or site.lon is None:
+                    continue
+                best = grid.nearest(site.lat, site.lon, NEAR_KM)
+                if best is not None:
+                    km, reserve = best
+                    found[(phase_deployment.phase, site_id)] = Reach(
+                        reserve.owner, km, travel_minutes(plan, km)
+                    )
+    return found
 
 
 def reserves_in(plan: m.Plan, phase: m.Phase, deployment: PhaseDeployment) -> list[Reserve]:
@@ -185,11 +237,7 @@ def out_of_reach(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
                 if site_id not in answers:
                     answers[site_id] = grid.nearest(site.lat, site.lon, within_km)
                 nearest = answers[site_id]
-            minutes = (
-                math.inf
-                if nearest is None
-                else nearest[0] * plan.info.detour / plan.info.speed_kmh * 60
-            )
+            minutes = math.inf if nearest is None else travel_minutes(plan, nearest[0])
             if minutes <= risk.reserve_within:
                 continue
             if unlocated:  # one of them may be near: it cannot be known

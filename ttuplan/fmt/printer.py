@@ -181,7 +181,10 @@ def _words(statement: n.Statement | n.FileReference) -> list[_Part]:
         case n.Shift(name=name, start=start, end=end):
             return _plain("shift", name.value, start.text, "..", end.text)
         case n.Muster(time=time, place=place):
-            return _plain("muster", time.text, _label(place))
+            where = ("at", "base") if place is None else (_label(place),)
+            return _plain("muster", time.text, *where)
+        case n.Issued(place=place, date=date):
+            return _plain("issued", _label(place), *((date.text,) if date else ()))
         case _:
             assert_never(statement)
 

@@ -3,6 +3,7 @@
 Outputs, each from a template in templates/ (`--templates DIR` overrides any of them):
 briefing.md, briefing.html, briefing.pdf (Typst), rosters.html, rosters.pdf (Typst),
 rosters.csv; rosters.xlsx is laid out by ttuplan.render.xlsx and plan.json is data.
+PDFs are compiled by ttuplan.render.pdf, in child processes, the rosters in parts.
 
 `render_documents` makes the views and returns a writer per file; `output.write_outputs`
 runs them into a staging folder, so a national plan's rosters (gigabytes of HTML) are
@@ -14,11 +15,14 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import shutil
+import tempfile
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, BinaryIO, TypeVar
+from typing import Any, BinaryIO
 
 import jinja2
 
@@ -30,8 +34,9 @@ from ttuplan.model import Plan
 from ttuplan.render.briefing import Briefing, briefing_view
 from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members
+from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_all, paged_document, stop_all
 from ttuplan.render.plan_json import plan_json
-from ttuplan.render.rosters import Rosters, rosters_view
+from ttuplan.render.rosters import Rosters, back_matter, rosters_view
 from ttuplan.render.words import CatalogueError, Words
 from ttuplan.render.xlsx import SheetError, workbook
 
@@ -163,80 +168,132 @@ def _render(
 
         return write
 
-    def pdf(template: str) -> Writer:
-        def write(out: BinaryIO) -> None:
-            source = io.BytesIO()
-            text("typ", template)(source)
-            out.write(_pdf(source.getvalue(), folders, _document_time(plan)))
+    typst_env: list[jinja2.Environment] = []  # made once: the rosters are made in parts
 
-        return write
+    def typst_source(template: str, **extra: Any) -> bytes:
+        # One environment for every part: an environment per part, its compiled
+        # templates in reference cycles the paused collector never frees, took 500 MB
+        # for a plan of 30,000 sites.
+        if not typst_env:
+            typst_env.append(environment("typ", folders, words))
+        source = typst_env[0].get_template(template).generate(**context, **extra)
+        return "".join(source).encode()
+
+    def compile_parts(
+        sources: Iterable[bytes], tags: bool = False, alone: bool = False
+    ) -> list[bytes]:
+        try:
+            return compile_all(sources, folders[0], _document_time(plan), tags, AT_ONCE, alone)
+        except TypstFailed as error:  # a template's mistake, said by typst
+            raise BuildError(f"the Typst template does not compile: {error}") from error
+
+    def briefing_pdf(out: BinaryIO) -> None:
+        out.write(compile_parts([typst_source("briefing.typ.j2", part=None)])[0])
+
+    def rosters_pdf(out: BinaryIO) -> None:
+        groups = [
+            (sheet.phase, index)
+            for index, sheet in enumerate(rosters.sheets)
+            if index == 0 or rosters.sheets[index - 1].phase != sheet.phase
+        ]
+        blocks, sections = back_matter(rosters, words)
+        paged_document(
+            lambda part: typst_source("rosters.typ.j2", part=part, back=blocks),
+            compile_parts,
+            len(rosters.sheets),
+            groups,
+            [pages for _, _, pages in blocks],
+            sections,
+            f"{words('rosters')}: {plan.info.label}",
+            plan.info.authority,
+            out,
+        )
 
     if "md" in wanted:
         files["briefing.md"] = text("md", "briefing.md.j2")
     if "html" in wanted:
         files["briefing.html"] = text("html", "briefing.html.j2")
         files["rosters.html"] = text("html", "rosters.html.j2")
+    ahead = None
     if "pdf" in wanted:
-        files["briefing.pdf"] = pdf("briefing.typ.j2")
-        files["rosters.pdf"] = pdf("rosters.typ.j2")
+        ahead = _Ahead({"briefing.pdf": briefing_pdf, "rosters.pdf": rosters_pdf})
+        files["briefing.pdf"] = ahead.writer("briefing.pdf")
+        files["rosters.pdf"] = ahead.writer("rosters.pdf")
     if "csv" in wanted:
         files["rosters.csv"] = text("csv", "rosters.csv.j2")
     if "xlsx" in wanted:
         files["rosters.xlsx"] = lambda out: workbook(rosters, briefing, words, out)
+    drawn = briefing.map_svg
+    if "svg" in wanted and drawn:
+
+        def map_svg(out: BinaryIO) -> None:
+            out.write(drawn.encode())
+
+        files["map.svg"] = map_svg
     if "json" in wanted:
         files["plan.json"] = lambda out: plan_json(plan, deployment, fingerprint, __version__, out)
+    if ahead is not None:  # whichever document comes first starts the PDFs
+        files = {name: ahead.starting(write) for name, write in files.items()}
     return files
+
+
+class _Ahead:
+    """The PDFs, made while the other documents are written: typst works in child
+    processes (on the other core) while this process writes HTML, CSV, the workbook.
+    Started by whichever document is written first; each PDF's writer then waits for
+    its bytes. Its children are killed if the build fails or is interrupted."""
+
+    def __init__(self, jobs: dict[str, Writer]) -> None:
+        self.jobs = jobs
+        self.futures: dict[str, Future[BinaryIO]] = {}
+        self.lock = threading.Lock()
+
+    def start(self) -> None:
+        with self.lock:
+            if self.futures:
+                return
+            pool = ThreadPoolExecutor(len(self.jobs), thread_name_prefix="ttuplan-pdf")
+            for name, job in self.jobs.items():
+                self.futures[name] = pool.submit(_made, job)
+            pool.shutdown(wait=False)
+
+    def starting(self, write: Writer) -> Writer:
+        def started(out: BinaryIO) -> None:
+            self.start()
+            try:
+                write(out)
+            except BaseException:
+                stop_all()  # no typst child outlives a failed or interrupted build
+                raise
+
+        return started
+
+    def writer(self, name: str) -> Writer:
+        def write(out: BinaryIO) -> None:
+            self.start()
+            with self.futures[name].result() as made:
+                made.seek(0)
+                shutil.copyfileobj(made, out)
+
+        return write
+
+
+def _made(job: Writer) -> BinaryIO:
+    """The document written into a temporary file (a national plan's rosters PDF is
+    hundreds of megabytes: on disk, not in memory, until it is copied into place)."""
+    made = tempfile.TemporaryFile()  # noqa: SIM115 (returned open: the writer closes it)
+    try:
+        job(made)
+    except BaseException:
+        made.close()
+        raise
+    return made
 
 
 def _document_time(plan: Plan) -> int:
     """The date a PDF claims: the plan's first phase, never the clock (reproducible)."""
     first = min((p.start for p in plan.phases), default=dt.datetime(2000, 1, 1))
     return int(first.replace(tzinfo=dt.UTC).timestamp())
-
-
-def _pdf(source: bytes, folders: list[Path], timestamp: int) -> bytes:
-    import typst
-
-    root = folders[0]  # the user's templates when given, so they may #import their own files
-    try:
-        # The stub ties `input` and `root` to one type; bytes and a path are both valid.
-        pdf: bytes = _interruptible(
-            lambda: typst.compile(
-                source,
-                root=str(root),  # type: ignore[type-var]
-                ignore_system_fonts=True,
-                timestamp=timestamp,
-            )
-        )
-    except Exception as error:  # typst reports template mistakes as TypstError
-        raise BuildError(f"the Typst template does not compile: {error}") from error
-    return pdf
-
-
-T = TypeVar("T")
-
-
-def _interruptible(work: Callable[[], T]) -> T:
-    """`work()` in a thread of its own, so that Ctrl-C (or SIGTERM) ends the build at
-    once: Python handles a signal only between its own steps, and typst's compile, a
-    single call into Rust, ran for as long as it took. Interrupted, the thread is left
-    to finish on its own (the program is ending); its result is dropped."""
-    outcome: list[T] = []
-    failure: list[BaseException] = []
-
-    def run() -> None:
-        try:
-            outcome.append(work())
-        except BaseException as error:  # handed to the caller's thread
-            failure.append(error)
-
-    thread = threading.Thread(target=run, name="ttuplan-typst", daemon=True)
-    thread.start()
-    while thread.is_alive():
-        thread.join(0.1)
-    if failure:
-        raise failure[0]
-    return outcome[0]
 
 
 def _template_problem(error: jinja2.TemplateError) -> str:

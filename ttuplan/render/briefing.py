@@ -12,12 +12,18 @@ from fractions import Fraction
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
-from ttuplan.domain import guards_in_force
+from ttuplan.domain import children, guards_in_force
+from ttuplan.duties import shifts_of
 from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
-from ttuplan.render.escape import Trusted
+from ttuplan.render.escape import Svg, Trusted
 from ttuplan.render.words import Words, zone_name
 from ttuplan.source import Span
 from ttuplan.terminal import visible
+
+# The briefing's annex lists posts per kecamatan up to this many; a larger plan's posts
+# are in the rosters (sheets and index), and the briefing says so: a commander's order of
+# a few dozen pages, not thousands (its PDF's memory grows with its pages).
+ANNEX_MAX_POSTS = 1_000
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,6 +103,7 @@ class EscalationRow:
     label: str
     final: bool
     targets: tuple[tuple[int, ...], ...]  # per phase, in plan order
+    present: tuple[bool, ...] = ()  # per phase: there (a unit available, a reserve held)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +113,60 @@ class Contact:
     phone: str
     radio: str
     callsign: str
+
+
+@dataclass(frozen=True, slots=True)
+class Strength:
+    """A force's strength: its own units' (the `parent` trees of the plan's commands),
+    with units under operational control (`role reserve`, BKO) apart: 425 + 25 BKO."""
+
+    force: str  # label
+    own: int
+    attached: tuple[tuple[str, int], ...]  # (unit label, strength)
+
+
+@dataclass(frozen=True, slots=True)
+class PhaseFigures:
+    """What a phase takes, per force: on duty at once (per shift) and in all (a crew per
+    shift), never added across phases."""
+
+    label: str
+    period: str
+    shifts: str
+    posts: int
+    forces: tuple[tuple[str, int, int, int], ...]  # (force, at once, in all, allocated)
+    held: int  # in reserves
+
+
+@dataclass(frozen=True, slots=True)
+class Comms:
+    """A line of the communications annex (ICS-205's shape)."""
+
+    label: str
+    role: str  # what it is: a unit, a rayon, a pool, a post
+    commander: str
+    callsign: str
+    radio: str
+    phone: str
+
+
+@dataclass(frozen=True, slots=True)
+class Tasks:
+    """A command's tasks: what the plan says, then what the deployment gives it."""
+
+    label: str
+    said: tuple[str, ...]
+    given: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ClassAction:
+    """Cara Bertindak of a risk class: its rule and its instructions."""
+
+    label: str
+    pattern: str
+    reserve_within: str
+    instructions: tuple[str, ...]
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,7 +191,7 @@ class Briefing:
     title: str
     authority: str
     operation: str
-    basis: str
+    basis: tuple[str, ...]
     classification: str
     number: str
     letterhead: tuple[str, ...]
@@ -152,6 +213,22 @@ class Briefing:
     warnings: tuple[str, ...]
     annex: tuple[DistrictAnnex, ...] = field(default=())
     contingency: tuple[ContingencyRow, ...] = field(default=())  # worst first
+    concept: tuple[str, ...] = ()
+    logistics: tuple[str, ...] = ()
+    signature: tuple[str, str, str, str] = ("", "", "", "")  # title, name, rank, NRP
+    issued_at: str = ""
+    issued_on: str = ""
+    distribution: tuple[str, ...] = ()
+    copies: int | None = None
+    strengths: tuple[Strength, ...] = ()
+    figures: tuple[PhaseFigures, ...] = ()
+    comms: tuple[Comms, ...] = ()
+    tasks: tuple[Tasks, ...] = ()
+    actions: tuple[ClassAction, ...] = ()
+    kind_instructions: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    command_tree: tuple[tuple[int, str, str], ...] = ()  # (depth, unit label, its strength)
+    map_svg: Svg | None = None  # the map (ttuplan.render.map), its texts escaped for XML
+    annex_left_out: int = 0  # posts not listed in the annex (past ANNEX_MAX_POSTS)
 
 
 def briefing_view(
@@ -164,6 +241,7 @@ def briefing_view(
     labels = Labels(plan)
     pairs = deployment_phases(labels, deployment)
     info = plan.info
+    annex = _annex(labels, pairs)
     return Briefing(
         title=info.label,
         authority=info.authority,
@@ -183,8 +261,8 @@ def briefing_view(
         rayons=tuple(_rayon(labels, r, words) for r in plan.rayons),
         pools=tuple(_pool(labels, p, words) for p in plan.pools),
         phases=tuple(_phase(labels, p, d, words) for p, d in pairs),
-        escalation=_escalation(labels),
-        escalation_rows=_escalation_rows(labels),
+        escalation=_escalation(labels, deployment),
+        escalation_rows=_escalation_rows(labels, deployment),
         mermaid=_mermaid(plan, deployment),
         contacts=_contacts(plan),
         warnings=tuple(  # as the terminal shows them: a file name may not be UTF-8
@@ -192,8 +270,24 @@ def briefing_view(
             for d in diagnostics
             if d.severity is Severity.WARNING
         ),
-        annex=_annex(labels, pairs),
+        annex=annex,
         contingency=_contingency(plan, deployment, words),
+        concept=info.concept,
+        logistics=info.logistics,
+        signature=(*info.signature[:4], *("",) * (4 - len(info.signature[:4]))),  # type: ignore[arg-type]
+        issued_at=info.issued_at,
+        issued_on=words.date(info.issued_on) if info.issued_on else "",
+        distribution=info.distribution,
+        copies=info.copies,
+        strengths=_strengths(labels),
+        figures=tuple(_figures(labels, p, d, words) for p, d in pairs),
+        comms=_comms(labels, words),
+        tasks=_tasks(labels, pairs, words),
+        actions=_actions(labels, words),
+        kind_instructions=tuple((k.label, k.instructions) for k in plan.kinds if k.instructions),
+        command_tree=_command_tree(labels, words),
+        map_svg=Svg(_map(plan, deployment, words)),
+        annex_left_out=_posts_guarded_by_risk(pairs) if not annex else 0,
     )
 
 
@@ -347,6 +441,183 @@ def _availability(unit: m.Unit, words: Words) -> str:
     return " ".join(parts)
 
 
+def _map(plan: m.Plan, deployment: Deployment, words: Words) -> str:
+    from ttuplan.render.map import MapWords, draw_map
+
+    phase = _risk_phase(deployment)
+    within = [r.reserve_within for r in plan.risks if r.reserve_within is not None]
+    ring = (
+        words("map_ring").format(
+            minutes=min(within),
+            speed=words.number(Fraction(plan.info.speed_kmh).limit_denominator(10)),
+            detour=words.number(Fraction(plan.info.detour).limit_denominator(100)),
+        )
+        if within
+        else ""
+    )
+    title = words("map_title")
+    if phase is not None:
+        title += f" · {next(p.label for p in plan.phases if p.name == phase.phase)}"
+    return draw_map(
+        plan,
+        deployment,
+        phase,
+        MapWords(
+            title=title,
+            posts=words("map_posts"),
+            fixed=words("fixed_guards"),
+            rayon=words("rayon_post"),
+            reserve=words("map_reserve"),
+            ring=ring,
+            kecamatan=words("district"),
+            note=words("map_note"),
+            north=words("north"),
+            too_many=words("map_too_many"),
+            unlocated=words("map_unlocated"),
+        ),
+    )
+
+
+def _command_tree(labels: Labels, words: Words) -> tuple[tuple[int, str, str], ...]:
+    """The line of command (`parent`): each unit under its parent, walked with a stack
+    (a chain may be thousands deep), with the strength it commands in all."""
+    below = children(labels.plan)
+    order: list[tuple[m.Unit, int]] = []
+    stack = [(root, 0) for root in reversed(below.get(None, []))]
+    while stack:
+        unit, depth = stack.pop()
+        order.append((unit, depth))
+        stack.extend((child, depth + 1) for child in reversed(below.get(unit.name, [])))
+    totals: dict[str, int] = {}
+    for unit, _ in reversed(order):
+        totals[unit.name] = (unit.strength or 0) + sum(
+            totals[c.name] for c in below.get(unit.name, [])
+        )
+    return tuple(
+        (depth, unit.label, words.number(totals[unit.name]) if totals[unit.name] else "")
+        for unit, depth in order
+        if unit.role != "reserve" and (totals[unit.name] or below.get(unit.name))
+    )
+
+
+def _strengths(labels: Labels) -> tuple[Strength, ...]:
+    """Per force, the strength of its own units and, apart, of units under its control
+    (`role reserve`: the BKO) — never one figure that hides them."""
+    own: dict[str, int] = defaultdict(int)
+    attached: dict[str, list[tuple[str, int]]] = defaultdict(list)
+    for unit in labels.plan.units:
+        if not unit.strength:
+            continue
+        force = labels.forces.get(unit.force, unit.force)
+        if unit.role == "reserve":
+            attached[force].append((unit.label, unit.strength))
+        else:
+            own[force] += unit.strength
+    forces = list(dict.fromkeys([*own, *attached]))
+    return tuple(Strength(f, own.get(f, 0), tuple(attached.get(f, ()))) for f in forces)
+
+
+def _figures(
+    labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: Words
+) -> PhaseFigures:
+    at_once: dict[str, int] = defaultdict(int)
+    in_all: dict[str, int] = defaultdict(int)
+    given: dict[str, int] = defaultdict(int)
+    for post in deployment.posts:
+        for force, people in post.need:
+            at_once[force] += people
+            in_all[force] += people * post.shifts
+    for assignment in deployment.assignments:
+        given[assignment.force] += assignment.people
+    shifts = shifts_of(labels.plan, phase)
+    return PhaseFigures(
+        label=phase.label,
+        period=words.period(phase.start, phase.end),
+        shifts=", ".join(f"{s.name} {words.time(s.start)}–{words.time(s.end)}" for s in shifts),
+        posts=len(deployment.posts),
+        forces=tuple(
+            (labels.forces[f], at_once[f], in_all[f], given[f])
+            for f in sorted(in_all, key=lambda f: labels.force_ranks[f])
+        ),
+        held=sum(h.people for h in deployment.holds),
+    )
+
+
+def _comms(labels: Labels, words: Words) -> tuple[Comms, ...]:
+    """Every command, then every site with a call sign of its own: one line each, blanks
+    where the plan says nothing (to be filled in by hand, never invented)."""
+    plan = labels.plan
+    found = [
+        Comms(u.label, words("unit"), u.contact.commander, u.contact.callsign,
+              u.contact.radio, u.contact.phone)
+        for u in plan.units
+        if u.strength or u.final or u.contact != m.Contact()
+    ]  # fmt: skip
+    found += [
+        Comms(r.label, words("rayon"), r.contact.commander, r.contact.callsign,
+              r.contact.radio, r.contact.phone)
+        for r in plan.rayons
+    ]  # fmt: skip
+    found += [
+        Comms(p.label, words("pools"), p.contact.commander, p.contact.callsign,
+              p.contact.radio, p.contact.phone)
+        for p in plan.pools
+    ]  # fmt: skip
+    found += [
+        Comms(labels.sites[site].label, words("post"), "", c.callsign, c.radio, "")
+        for site, c in plan.site_contacts
+    ]
+    return tuple(found)
+
+
+def _tasks(
+    labels: Labels, pairs: list[tuple[m.Phase, PhaseDeployment]], words: Words
+) -> tuple[Tasks, ...]:
+    """Each command's tasks: its own words in the plan, then per phase what the
+    deployment gives it (posts and people; reserves held)."""
+    posted: dict[str, dict[str, tuple[set[str], int]]] = defaultdict(dict)
+    held: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for phase, deployment in pairs:
+        for assignment in deployment.assignments:
+            posts, people = posted[assignment.unit].get(phase.label, (set(), 0))
+            posts.add(assignment.post)
+            posted[assignment.unit][phase.label] = (posts, people + assignment.people)
+        for hold in deployment.holds:
+            held[hold.unit][f"{phase.label}: {labels.command(hold.holder)}"] += hold.people
+    found = []
+    holders: list[m.Unit | m.Rayon | m.Pool] = [
+        *labels.plan.units, *labels.plan.rayons, *labels.plan.pools,
+    ]  # fmt: skip
+    for holder in holders:
+        given = [
+            words("task_posts").format(
+                phase=phase, posts=words.number(len(posts)), people=words.number(people)
+            )
+            for phase, (posts, people) in posted.get(holder.name, {}).items()
+        ]
+        given += [
+            words("task_reserve").format(where=where, people=words.number(people))
+            for where, people in held.get(holder.name, {}).items()
+        ]
+        if holder.tasks or given:
+            found.append(Tasks(holder.label, holder.tasks, tuple(given)))
+    return tuple(found)
+
+
+def _actions(labels: Labels, words: Words) -> tuple[ClassAction, ...]:
+    return tuple(
+        ClassAction(
+            label=r.label,
+            pattern=labels.pattern(r.name),
+            reserve_within=words("reserve_within_line").format(minutes=r.reserve_within)
+            if r.reserve_within is not None
+            else "",
+            instructions=r.instructions,
+        )
+        for r in labels.plan.risks
+    )
+
+
 def _force_totals(labels: Labels) -> tuple[tuple[str, int], ...]:
     totals: dict[str, int] = defaultdict(int)
     for unit in labels.plan.units:
@@ -403,6 +674,7 @@ def _pool(labels: Labels, pool: m.Pool, words: Words) -> RayonView:
 
 
 def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: Words) -> PhaseView:
+    zone = zone_name(labels.plan.info.timezone)
     guards = []
     for held in guards_in_force(labels.plan, phase):
         guard = held.guard
@@ -417,7 +689,9 @@ def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: W
         people[labels.forces[assignment.force]] += assignment.people
     muster = ""
     if phase.muster:
-        muster = f"{words.time(phase.muster.time)} {phase.muster.place}"
+        place = words("at_own_base") if phase.muster.at_base else phase.muster.place
+        time = words("at_time").format(time=words.time(phase.muster.time), zone=zone)
+        muster = f"{time} · {place}"
     return PhaseView(
         name=phase.name,
         start=phase.start,
@@ -426,40 +700,76 @@ def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: W
         period=words.period(phase.start, phase.end),
         guards=tuple(guards),
         muster=muster,
-        shifts=tuple(f"{s.name} {words.time(s.start)}–{words.time(s.end)}" for s in phase.shifts),
+        shifts=tuple(
+            f"{s.name} {words.time(s.start)}–{words.time(s.end)}"
+            for s in shifts_of(labels.plan, phase)
+        ),
         posts=len(deployment.posts),
         people=tuple(people.items()),
     )
 
 
-def _escalation(labels: Labels) -> tuple[tuple[str, tuple[str, ...]], ...]:
-    from ttuplan.domain import edges_in
+def _phase_edges(labels: Labels, deployment: Deployment) -> list[dict[str, list[str]] | None]:
+    """Per phase of the plan, each command's targets as the checker's analysis has them
+    (`Deployment.escalation`): None for a command not there in the phase (a unit not
+    available, a rayon or pool that holds nobody then)."""
+    holding = {d.phase: {h.holder for h in d.holds if h.people} for d in deployment.phases}
+    holders = {*(r.name for r in labels.plan.rayons), *(p.name for p in labels.plan.pools)}
+    found: list[dict[str, list[str]] | None] = []
+    for phase in labels.plan.phases:
+        analysis = deployment.escalation.phase(phase.name)
+        if analysis is None:
+            found.append(None)
+            continue
+        targets: dict[str, list[str]] = {
+            c: []
+            for c in analysis.present
+            if c not in holders or c in holding.get(phase.name, set())
+        }
+        for source, target in analysis.edges:
+            if source in targets:
+                targets[source].append(target)
+        found.append(targets)
+    return found
 
+
+def _escalation(labels: Labels, deployment: Deployment) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """A row per command: whom it escalates to in each phase ("■": it is final; "": not
+    there in the phase), from the checker's analysis."""
+    per_phase = _phase_edges(labels, deployment)
     rows = []
     for command in labels.commands.values():
-        targets = tuple(
-            ", ".join(labels.command(e.target) for e in edges_in(command, p.name))
-            or ("■" if command.final else "")
-            for p in labels.plan.phases
-        )
-        rows.append((labels.command(command.name), targets))
+        cells = []
+        for targets in per_phase:
+            if targets is None or command.name not in targets:
+                cells.append("")
+            elif command.final:
+                cells.append("■")
+            else:
+                cells.append(", ".join(labels.command(t) for t in targets[command.name]) or "–")
+        if any(cells):
+            rows.append((labels.command(command.name), tuple(cells)))
     return tuple(rows)
 
 
-def _escalation_rows(labels: Labels) -> tuple[EscalationRow, ...]:
-    from ttuplan.domain import edges_in
-
-    index = {name: number for number, name in enumerate(labels.commands)}
+def _escalation_rows(labels: Labels, deployment: Deployment) -> tuple[EscalationRow, ...]:
+    per_phase = _phase_edges(labels, deployment)
+    shown = [
+        c for c in labels.commands.values()
+        if any(t is not None and c.name in t for t in per_phase)
+    ]  # fmt: skip
+    index = {command.name: number for number, command in enumerate(shown)}
     return tuple(
         EscalationRow(
             label=labels.command(command.name),
             final=command.final,
             targets=tuple(
-                tuple(index[e.target] for e in edges_in(command, p.name) if e.target in index)
-                for p in labels.plan.phases
+                tuple(index[t] for t in (phase or {}).get(command.name, []) if t in index)
+                for phase in per_phase
             ),
+            present=tuple(phase is not None and command.name in phase for phase in per_phase),
         )
-        for command in labels.commands.values()
+        for command in shown
     )
 
 
@@ -489,6 +799,10 @@ def _contacts(plan: m.Plan) -> tuple[Contact, ...]:
     return tuple(found)
 
 
+def _posts_guarded_by_risk(pairs: list[tuple[m.Phase, PhaseDeployment]]) -> int:
+    return sum(len(d.posts) for _, d in pairs if any(post.risk for post in d.posts))
+
+
 def _annex(
     labels: Labels, pairs: list[tuple[m.Phase, PhaseDeployment]]
 ) -> tuple[DistrictAnnex, ...]:
@@ -504,6 +818,9 @@ def _annex(
     sites: dict[str, int] = defaultdict(int)
     for site in labels.plan.sites:
         sites[site.district] += 1
+    posts = sum(len(views) for found in per_district.values() for _, views in found)
+    if posts > ANNEX_MAX_POSTS:
+        return ()  # the rosters list them, by kecamatan and desa (`annex_posts`)
     return tuple(
         DistrictAnnex(
             label=d.label,

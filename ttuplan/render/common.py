@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment, Post
-from ttuplan.domain import commands, edges_in, escalating_forces
+from ttuplan.domain import commands, escalating_forces
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,7 +23,8 @@ class PostView:
     district_code: str
     village: str
     kind: str  # label
-    risk: str  # label; "" for a fixed guard
+    risk: str  # label of the class: the posts' own, or a fixed site's own class
+    fixed: bool  # a fixed guard (`guard ... with`), not staffed by its class's rules
     pattern: str
     pattern_heading: str  # what the pattern's numbers stand for: `Polri : TPS : Linmas`
     sites: tuple[tuple[str, str], ...]  # (id, label)
@@ -156,7 +157,8 @@ def _post_view(
         district_code=district.code if district else "",
         village=post.village,
         kind=labels.kinds.get(post.kind, post.kind),
-        risk=labels.risks[post.risk].label if post.risk else "",
+        risk=_class_label(labels, post),
+        fixed=post.risk is None,
         pattern=labels.pattern(post.risk) if post.risk else "",
         pattern_heading=labels.pattern_heading([post.risk]) if post.risk else "",
         sites=tuple((s, labels.sites[s].label) for s in post.sites),
@@ -168,8 +170,20 @@ def _post_view(
     )
 
 
-def chain(labels: Labels, start: str, phase: str, limit: int = 12) -> list[Hop]:
-    """The escalation chain from a command in a phase, first edge at each step, to a final."""
+def _class_label(labels: Labels, post: Post) -> str:
+    """The post's class: its own, or for a fixed guard its site's (a KPU office is
+    `sangat_rawan` although its guard is fixed, not its class's ratio)."""
+    if post.risk:
+        return labels.risks[post.risk].label
+    site = labels.sites.get(post.sites[0])
+    risk = labels.risks.get(site.risk) if site else None
+    return risk.label if risk else ""
+
+
+def chain(labels: Labels, start: str, edges: dict[str, str], limit: int = 12) -> list[Hop]:
+    """The escalation chain from a command in a phase, with how to reach each hop: the
+    phase's edges as the checker's analysis has them (`Deployment.escalation`; the first
+    edge at each step), to a final command or a dead end."""
     hops: list[Hop] = []
     seen: set[str] = set()
     current: str | None = start
@@ -190,8 +204,7 @@ def chain(labels: Labels, start: str, phase: str, limit: int = 12) -> list[Hop]:
                 final=command.final,
             )
         )
-        edges = edges_in(command, phase)
-        current = edges[0].target if edges and not command.final else None
+        current = None if command.final else edges.get(current)
     return hops
 
 

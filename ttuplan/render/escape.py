@@ -27,6 +27,17 @@ class Trusted(str):
     __slots__ = ()
 
 
+class Svg(str):
+    """An SVG drawing ttuplan made, every text in it escaped for XML (render/map.py):
+    HTML takes it as markup; Typst and the other formats as text (a literal), like any
+    other value."""
+
+    __slots__ = ()
+
+    def __html__(self) -> str:
+        return str(self)
+
+
 def typst_literal(value: Any) -> str:
     """A Typst string literal: usable as `#{{ x }}` in markup and `{{ x }}` in code."""
     if isinstance(value, Trusted):

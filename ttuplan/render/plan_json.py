@@ -12,7 +12,7 @@ from typing import Any, BinaryIO
 from ttuplan.deployment import Deployment, Roster
 from ttuplan.model import Plan
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: `info.basis` is a list (the Dasar list), `site_contacts` added
 
 
 def to_data(value: Any) -> Any:

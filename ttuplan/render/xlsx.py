@@ -244,9 +244,15 @@ def _summary(sheet: Any, briefing: Briefing, words: Words, f: _Formats, rosters:
             _row(sheet, row, values, f.cell, f.number, f)
             row += 1
     row += 1
-    for force, people in rosters.total_people:
-        _row(sheet, row, [f"{force} {words('posted')}", people], f.cell, f.total, f)
-        row += 1
+    # Per phase, never added across phases: a guard in every phase is the same people.
+    heads = [words("phase"), words("posts"), words("force"), words("at_once"), words("in_all")]
+    _row(sheet, row, [*heads, words("reserve")], f.head, f.head, f)
+    row += 1
+    for phase in rosters.phases:
+        for force, once, all_, _ in phase.people or (("", 0, 0, 0),):
+            cells: list[Any] = [phase.label, phase.posts, force, once, all_, phase.reserve]
+            _row(sheet, row, cells, f.cell, f.number, f)
+            row += 1
 
 
 def _posts(
@@ -270,11 +276,12 @@ def _posts(
         words("nrp"),
         words("unit"),
         words("force"),
+        words("shift"),
         words("paraf"),
     ]
 
     def start(sheet: Any) -> int:
-        _setup(sheet, rosters, words, 1, [16, 6, 18, 18, 30, 14, 5, 30, 10, 12, 24, 8, 10])
+        _setup(sheet, rosters, words, 1, [16, 6, 18, 18, 30, 22, 5, 30, 10, 12, 24, 8, 14, 10])
         _row(sheet, 0, heads, f.head, f.head, f)
         sheet.freeze_panes(1, 0)
         return 1
@@ -298,13 +305,14 @@ def _posts(
                     post.district,
                     post.village,
                     sites,
-                    post.risk or words("fixed_guards"),
+                    f"{post.risk} ({words('fixed_guard')})" if post.fixed else post.risk,
                     place.number,
                     place.name,
                     place.rank,
                     place.nrp,
                     place.unit,
                     place.force,
+                    f"{place.shift} {place.hours}" if place.shift else place.hours,
                     "",
                 ],
                 f.cell,

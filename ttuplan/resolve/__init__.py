@@ -143,7 +143,7 @@ def _assemble(
                 case "force":
                     forces.append(m.Force(name=name, label=label, span=span))
                 case "kind":
-                    kinds.append(m.Kind(name=name, label=label, span=span))
+                    kinds.append(assembler.kind(declaration))
                 case "risk":
                     risks.append(assembler.risk(declaration, len(risks)))
                 case "district":
@@ -170,6 +170,7 @@ def _assemble(
         guards=tuple(guards),
         shifts=tuple(shifts),
         personnel=tuple(people),
+        site_contacts=tuple(assembler.site_contacts),
         files=sources.paths(),
     )
 

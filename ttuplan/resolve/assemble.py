@@ -30,6 +30,7 @@ class Assembler:
     problems: list[Diagnostic] = field(default_factory=list)  # what it found, for resolve
     # Each unit's parent, with where it is named: for the hierarchy's loops (TP208).
     parents: dict[str, tuple[str, Span]] = field(default_factory=dict)
+    site_contacts: list[tuple[str, m.Contact]] = field(default_factory=list)
     _timezones: set[str] | None = None
 
     # ── helpers ─────────────────────────────────────────────────────────────
@@ -137,12 +138,13 @@ class Assembler:
         speed = body.get("travel speed", n.TravelSpeed)
         detour = body.get("travel detour", n.TravelDetour)
         limit = body.get("escalation limit", n.EscalationLimit)
+        issued = body.get("issued", n.Issued)
         return m.PlanInfo(
             name=block.name.value,
             label=block.label.value,
             authority=body.text("authority"),
             operation=body.text("operation"),
-            basis=body.text("basis"),
+            basis=body.texts("basis"),
             timezone=timezone,
             language=language,
             classification=body.text("classification"),
@@ -150,6 +152,13 @@ class Assembler:
             letterhead=body.texts("letterhead"),
             situation=body.texts("situation"),
             mission=body.texts("mission"),
+            concept=body.texts("concept"),
+            logistics=body.texts("logistics"),
+            signature=body.texts("signature"),
+            distribution=body.texts("distribution"),
+            issued_at=issued.place.value if issued else "",
+            issued_on=issued.date.date if issued and issued.date else None,
+            copies=_whole_value(body.get("copies", n.NumberStatement)),
             speed_kmh=_value(speed.kmh if speed else None, m.DEFAULT_SPEED_KMH),
             detour=_value(detour.factor if detour else None, m.DEFAULT_DETOUR),
             escalation_limit=int(_value(limit.hops if limit else None, m.DEFAULT_ESCALATION_LIMIT)),
@@ -211,6 +220,16 @@ class Assembler:
             rules=tuple(rules),
             reserve_within=within.duration.minutes if within else None,
             reserve_within_span=within.span if within else None,
+            instructions=body.texts("instruction"),
+            span=block.span,
+        )
+
+    def kind(self, block: n.Block) -> m.Kind:
+        body = self.body(block.body, f"kind `{block.name.value}`")
+        return m.Kind(
+            name=block.name.value,
+            label=block.label.value,
+            instructions=body.texts("instruction"),
             span=block.span,
         )
 
@@ -248,6 +267,9 @@ class Assembler:
             return None
         lat, lon = _coordinates(body.get("at", n.At))
         voters = body.get("voters", n.NumberStatement)
+        contact = m.Contact(callsign=body.text("callsign"), radio=body.text("radio"))
+        if contact != m.Contact():
+            self.site_contacts.append((block.name.value, contact))
         return m.Site(
             id=block.name.value,
             label=block.label.value,
@@ -307,6 +329,7 @@ class Assembler:
             role=role.name.value if role and role.name.value in ROLES else None,
             final=body.has("final"),
             contact=self.contact(body),
+            tasks=body.texts("task"),
             span=block.span,
         )
 
@@ -340,6 +363,7 @@ class Assembler:
             reserves=self.reserves(body, owner),
             escalations=self.escalations(body, owner),
             contact=self.contact(body),
+            tasks=body.texts("task"),
             span=block.span,
         )
 
@@ -352,6 +376,7 @@ class Assembler:
             reserves=self.reserves(body, owner),
             escalations=self.escalations(body, owner),
             contact=self.contact(body),
+            tasks=body.texts("task"),
             span=block.span,
         )
 
@@ -389,9 +414,11 @@ class Assembler:
         muster_statement = body.get("muster", n.Muster)
         muster = None
         if muster_statement is not None and muster_statement.time.value is not None:
+            place = muster_statement.place
             muster = m.Muster(
                 time=muster_statement.time.value,
-                place=muster_statement.place.value,
+                place=place.value if place else "",
+                at_base=place is None,
                 span=muster_statement.span,
             )
         start, end = _start(phase.start), self.end(phase.end)
@@ -425,6 +452,11 @@ def _value(number: n.Number | None, default: float) -> float:
     if number is None or number.value is None:
         return default
     return float(number.value)
+
+
+def _whole_value(statement: n.NumberStatement | None) -> int | None:
+    value = statement.value.value if statement else None
+    return value if isinstance(value, int) else None
 
 
 def _coordinates(holder: n.At | n.Post | None) -> tuple[float | None, float | None]:

@@ -12,8 +12,11 @@ from ttuplan.syntax import nodes as n
 
 # Statements that may appear many times in one block.
 _REPEATABLE = frozenset(
-    {"escalates", "reserve", "guard", "shift", "ratio", "situation", "mission", "survive"}
-)
+    {
+        "escalates", "reserve", "guard", "shift", "ratio", "situation", "mission", "basis",
+        "survive", "concept", "logistics", "distribution", "instruction", "task",
+    }
+)  # fmt: skip
 
 S = TypeVar("S")
 
@@ -41,6 +44,7 @@ def keyword_of(statement: n.Statement) -> str:
         n.Guard: "guard",
         n.Shift: "shift",
         n.Muster: "muster",
+        n.Issued: "issued",
     }[type(statement)]
 
 

@@ -22,7 +22,7 @@ from ttuplan.syntax import values as v
 T = TypeVar("T")
 
 # Counts and their least value.
-_COUNTS = {"strength": 0, "voters": 0}
+_COUNTS = {"strength": 0, "voters": 0, "copies": 1}
 
 
 def build(tree: Tree[Token], file: str) -> tuple[n.Module, tuple[Diagnostic, ...]]:
@@ -361,9 +361,12 @@ class _Builder:
         )
 
     def muster(self, meta: Meta, children: Children) -> n.Muster:
-        return n.Muster(
-            time=self._clock(children[1]), place=self._text(children[2]), span=self._span(meta)
-        )
+        place = self._text(children[2]) if children[2].type == "STRING" else None
+        return n.Muster(time=self._clock(children[1]), place=place, span=self._span(meta))
+
+    def issued(self, meta: Meta, children: Children) -> n.Issued:
+        date = children[2] if len(children) > 2 else None
+        return n.Issued(place=self._text(children[1]), date=date, span=self._span(meta))
 
     # ── shared shapes ────────────────────────────────────────────────────────
     def during(self, meta: Meta, children: Children) -> tuple[n.Name, ...]:

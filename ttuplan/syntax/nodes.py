@@ -215,10 +215,19 @@ class Shift(Node):
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Muster(Node):
-    """Where and when a phase's people report: `muster 05:00 "Mapolres TTU"`."""
+    """Where and when a phase's people report: `muster 05:00 "Mapolres TTU"`, or
+    `muster 05:00 at base` (each post's unit at its own base: place None)."""
 
     time: Clock
+    place: Text | None
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class Issued(Node):
+    """Where and when the order is issued: `issued "Kefamenanu" 2024-02-10`."""
+
     place: Text
+    date: Moment | None
 
 
 Statement = (
@@ -243,6 +252,7 @@ Statement = (
     | Guard
     | Shift
     | Muster
+    | Issued
 )
 
 
