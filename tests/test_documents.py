@@ -11,6 +11,7 @@ import shutil
 import zipfile
 from collections import Counter
 from pathlib import Path
+from typing import BinaryIO
 from xml.etree import ElementTree
 
 import jsonschema
@@ -383,6 +384,45 @@ def test_a_template_failing_half_way_leaves_no_partial_file(tmp_path: Path) -> N
     result = build(DOCUMENTS, out, "--templates", str(templates), "--formats", "csv,json")
     assert result.exit_code == 2
     assert "template problem" in result.stderr
+    assert not out.exists() or list(out.iterdir()) == []
+
+
+def test_a_failed_build_leaves_no_pdf_made_ahead_behind(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The PDFs are made in threads while the other documents are written. When one of
+    those failed while a PDF was still being made outside typst, the PDF's thread went on
+    after the build had ended: it started typst children again and left its temporary
+    file open (a ResourceWarning in whatever ran next)."""
+    import gc
+    import threading
+    import time
+    import warnings
+
+    from ttuplan import render
+
+    made = render._made
+
+    def slowly_made(job: render.Writer) -> BinaryIO:  # still being made when md fails
+        time.sleep(0.5)
+        return made(job)
+
+    monkeypatch.setattr(render, "_made", slowly_made)
+    templates = tmp_path / "templates"
+    templates.mkdir()
+    (templates / "briefing.md.j2").write_text("{{ briefing.no_such_thing.at_all }}")
+    out = tmp_path / "out"
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always", ResourceWarning)
+        result = build(DOCUMENTS, out, "--templates", str(templates), "--formats", "md,pdf")
+        ended = time.monotonic() + 1
+        while any(t.name.startswith("ttuplan-") for t in threading.enumerate()):
+            assert time.monotonic() < ended, "a PDF's thread outlived the build"
+            time.sleep(0.02)
+        gc.collect()
+    assert result.exit_code == 2, result.output
+    assert "template problem" in result.stderr
+    assert [str(w.message) for w in seen if w.category is ResourceWarning] == []
     assert not out.exists() or list(out.iterdir()) == []
 
 

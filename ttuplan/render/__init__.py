@@ -19,7 +19,7 @@ import shutil
 import tempfile
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, BinaryIO
@@ -263,10 +263,20 @@ class _Ahead:
             try:
                 write(out)
             except BaseException:
-                stop_all()  # no typst child outlives a failed or interrupted build
+                self.discard()  # no typst child outlives a failed or interrupted build
                 raise
 
         return started
+
+    def discard(self) -> None:
+        """After a failed or interrupted build: every typst child killed (again, should a
+        PDF's job start another), each job waited for, a PDF made already closed."""
+        for future in self.futures.values():
+            while not future.done():
+                stop_all()
+                wait([future], timeout=0.05)
+            if not future.cancelled() and future.exception() is None:
+                future.result().close()
 
     def writer(self, name: str) -> Writer:
         def write(out: BinaryIO) -> None:
