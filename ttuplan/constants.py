@@ -10,3 +10,8 @@ DOCUMENT_FORMATS = ("md", "html", "pdf", "csv", "xlsx", "json", "svg")  # `build
 LANGUAGES = ("id", "en")  # of documents: `language` in a plan, `build --lang`
 
 ENTRY_NAME = "plan.ttup"  # the plan file of a folder
+
+# `check --contingency`: the losses the N-1 analysis works out. "required": those the plan
+# must survive (`survive`); "reserves": every reserve group too; "all": every unit too.
+REQUIRED, RESERVES, ALL = "required", "reserves", "all"
+CONTINGENCY_SCOPES = (REQUIRED, RESERVES, ALL)

@@ -39,7 +39,22 @@ _SHOWN_IN_LINES = {code: shown for code, shown in _SHOWN.items() if code not in 
 
 
 def _any_of(table: dict[int, str]) -> re.Pattern[str]:
-    return re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(table)) + "]")
+    """One character class of the table's characters, runs written as ranges (the
+    surrogates alone are 2,048: compiled one by one they cost milliseconds at start-up)."""
+    runs: list[list[int]] = []
+    for code in sorted(table):
+        if runs and runs[-1][1] == code - 1:
+            runs[-1][1] = code
+        else:
+            runs.append([code, code])
+    return re.compile(
+        "["
+        + "".join(
+            re.escape(chr(a)) if a == b else f"{re.escape(chr(a))}-{re.escape(chr(b))}"
+            for a, b in runs
+        )
+        + "]"
+    )
 
 
 # Most text holds none of them: one search (a tenth of a translate) says so.

@@ -13,11 +13,24 @@ from dataclasses import replace
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.check import contingency, coverage, escalation, reach, roster, timeline
+from ttuplan.check import coverage, escalation, reach, roster, timeline
 from ttuplan.check.allocate import Allocation, allocate
+from ttuplan.constants import REQUIRED
+from ttuplan.crews import numbered
 from ttuplan.diagnostics.model import Diagnostic
 
 Rule = Callable[[m.Plan, Allocation], Iterable[Diagnostic]]
+
+
+def contingency_losses(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """`check.contingency.losses`, imported only when the N-1 analysis found losses
+    (a plain check of a plan without `survive` never loads it)."""
+    if not allocation.deployment.contingency:
+        return ()
+    from ttuplan.check.contingency import losses
+
+    return losses(plan, allocation)
+
 
 RULES: tuple[Rule, ...] = (
     # time
@@ -36,7 +49,7 @@ RULES: tuple[Rule, ...] = (
     timeline.overcommitted,
     coverage.no_rules,
     reach.out_of_reach,
-    contingency.losses,
+    contingency_losses,
     # escalation
     escalation.loops,
     escalation.dead_ends,
@@ -48,9 +61,7 @@ RULES: tuple[Rule, ...] = (
 ROSTER_ROUNDS = 4  # at most this many allocations when people turn out to be resting
 
 
-def check(
-    plan: m.Plan, contingency_scope: str = contingency.REQUIRED
-) -> tuple[Allocation, list[Diagnostic]]:
+def check(plan: m.Plan, contingency_scope: str = REQUIRED) -> tuple[Allocation, list[Diagnostic]]:
     """The plan's allocation and every problem the rules find in it.
 
     With a personnel table, the people are placed after the allocation; a unit whose
@@ -62,27 +73,32 @@ def check(
     `contingency_scope`: which losses the N-1 analysis works out (always those the plan
     says it must survive; `reserves`: every reserve group too; `all`: every unit too)."""
     resting: dict[tuple[str, str], int] = {}
+    attempts: list[dict[tuple[str, str], int]] = []
     for _ in range(ROSTER_ROUNDS):
         allocation = allocate(plan, resting)
         if not plan.personnel:
             break
         progress.stage("rostering", 0.85)
-        named, gaps = roster.assign_people(plan, allocation.deployment)
-        allocation = replace(
-            allocation,
-            deployment=replace(allocation.deployment, roster=named),
-            roster_gaps=gaps,
-        )
+        placed, gaps = roster.place_people(plan, allocation.deployment)
         more = roster.resting_people(plan, gaps)
-        if not more:
+        if not more or len(attempts) == ROSTER_ROUNDS - 1:
+            named = numbered(plan, allocation.deployment, placed)  # the last round's only
+            allocation = replace(
+                allocation,
+                deployment=replace(allocation.deployment, roster=named),
+                roster_gaps=gaps,
+            )
             break
+        attempts.append(more)
         for key, people in more.items():
             resting[key] = resting.get(key, 0) + people
     progress.stage("escalation chains", 0.88)
     guarding = {d.phase: {a.unit for a in d.assignments} for d in allocation.deployment.phases}
     analysed = escalation.analyse_escalation(plan, guarding)
     allocation = replace(allocation, deployment=replace(allocation.deployment, escalation=analysed))
-    if plan.info.survive or contingency_scope != contingency.REQUIRED:
+    if plan.info.survive or contingency_scope != REQUIRED:
+        from ttuplan.check import contingency  # only for a plan that asks (N-1)
+
         progress.stage("contingency (N-1)", 0.89)
         losses = contingency.analyse(plan, allocation, contingency_scope)
         allocation = replace(

@@ -20,14 +20,16 @@ to the same people in every one of those phases.
 
 from __future__ import annotations
 
+from bisect import bisect_left, insort
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
+from itertools import chain
 
 from ttuplan import model as m
 from ttuplan.check import roster_solve
-from ttuplan.crews import Placed, crews, numbered, seniority, staff_of
-from ttuplan.deployment import Deployment, Roster
+from ttuplan.crews import Placed, crews, seniority, staff_of
+from ttuplan.deployment import Deployment
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import overlapping_groups
@@ -69,8 +71,9 @@ class _Person:
     minutes: int = 0
 
 
-def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[Gap, ...]]:
-    """Every place of the deployment with its person (or number), and the gaps."""
+def place_people(plan: m.Plan, deployment: Deployment) -> tuple[Placed, tuple[Gap, ...]]:
+    """The people of the table on their places (unit by unit, in crew order; None where
+    nobody could be placed), and the gaps: what `numbered` makes the roster of."""
     listed: dict[str, list[_Person]] = defaultdict(list)
     for order, person in enumerate(plan.personnel):
         listed[person.unit].append(_Person(person, order))
@@ -90,10 +93,21 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
         for unit, people in listed.items()
     }
     slots = _slots(plan, deployment)
+    slot_keys = {id(s): (tuple(map(id, s.duties)), s.at_post, s.places[0][2]) for s in slots}
+    known: dict[tuple[int, int, tuple[tuple[int, ...], bool, str]], bool] = {}
+
+    def free(candidate: _Person, slot: Slot) -> bool:
+        """`_free`, remembered: many slots have the same duties (a phase's posts, shift
+        by shift), and a person's answer changes only when they take another duty."""
+        key = (id(candidate), len(candidate.duties), slot_keys[id(slot)])
+        found = known.get(key)
+        if found is None:
+            found = known[key] = _free(candidate, slot, clashes, rest)[0]
+        return found
+
+    ranks = {unit: _Ranks(people) for unit, people in listed.items()}
     chosen = [
-        _crew(slot, listed[slot.unit], leaders[slot.unit], clashes, rest)
-        if slot.unit in listed
-        else []
+        _crew(slot, ranks[slot.unit], leaders[slot.unit], free) if slot.unit in listed else []
         for slot in slots
     ]
     short = {
@@ -126,7 +140,7 @@ def assign_people(plan: m.Plan, deployment: Deployment) -> tuple[Roster, tuple[G
                     proven=proven.get(slot.unit, False),
                 )
             )
-    return numbered(plan, deployment, placed), tuple(gaps)
+    return placed, tuple(gaps)
 
 
 def _take(person: _Person, slot: Slot) -> None:
@@ -237,43 +251,79 @@ def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[
     return True, ""
 
 
+class _Ranks:
+    """A unit's people in the order crews take them: by hours on duty so far, then table
+    order, with each home district's people apart too; kept sorted as people take duties
+    (instead of sorting the unit again for each crew)."""
+
+    def __init__(self, people: list[_Person]) -> None:
+        self.everyone = sorted((p.minutes, p.order, p) for p in people)
+        self.home: dict[str, list[tuple[int, int, _Person]]] = defaultdict(list)
+        for entry in self.everyone:
+            if entry[2].person.district:
+                self.home[entry[2].person.district].append(entry)
+        self.queued = {id(p): p.minutes for p in people}  # the minutes each is sorted by
+
+    def order(self, district: str) -> Iterator[_Person]:
+        """Home district first, then everyone else; each by hours so far, table order."""
+        if not district:
+            return (p for _, _, p in self.everyone)
+        home = self.home.get(district, ())
+        return chain(
+            (p for _, _, p in home),
+            (p for _, _, p in self.everyone if p.person.district != district),
+        )
+
+    def moved(self, person: _Person) -> None:
+        """`person` has more hours now: sorted again where they are."""
+        before = (self.queued[id(person)], person.order, person)
+        after = (person.minutes, person.order, person)
+        if before == after:
+            return
+        self.queued[id(person)] = person.minutes
+        lists = [self.everyone]
+        if person.person.district:
+            lists.append(self.home[person.person.district])
+        for entries in lists:
+            del entries[bisect_left(entries, before[:2], key=lambda e: e[:2])]
+            insort(entries, after, key=lambda e: e[:2])
+
+
 def _crew(
-    slot: Slot, people: list[_Person], leaders: list[_Person], clashes: Clashes, rest: int
+    slot: Slot,
+    ranks: _Ranks,
+    leaders: list[_Person],
+    free: Callable[[_Person, Slot], bool],
 ) -> list[_Person]:
     """The slot's crew, place by place: while it has nobody who may lead, the first free
     of `leaders`; then the first free by home district, hours so far and table order.
-    (Within one slot nobody's duties change but the chosen one's: the order is made once,
-    and a person who is not free stays not free.)"""
-    ranked = sorted(
-        people,
-        key=lambda p: (
-            0 if slot.district and p.person.district == slot.district else 1,
-            p.minutes,
-            p.order,
-        ),
-    )
+    (Within one slot nobody's duties change but the chosen one's: the order is taken as
+    it stands when the slot starts, and a person who is not free stays not free.)"""
     crew: list[_Person] = []
     passed: set[int] = set()  # taken or not free
 
-    def first_free(order: list[_Person]) -> _Person | None:
+    def first_free(order: Iterator[_Person]) -> _Person | None:
         for candidate in order:
             if id(candidate) in passed:
                 continue
             passed.add(id(candidate))
-            if _free(candidate, slot, clashes, rest)[0]:
+            if free(candidate, slot):
                 return candidate
         return None
 
     led = False
+    by_leader, by_rank = iter(leaders), ranks.order(slot.district)
     while len(crew) < slot.count:
-        found = None if led else first_free(leaders)
+        found = None if led else first_free(by_leader)
         if found is None:
-            found = first_free(ranked)
+            found = first_free(by_rank)
             if found is None:
                 break
         led = led or found.person.leader
         crew.append(found)
-        _take(found, slot)
+    for person in crew:  # after the crew is chosen: the order stood still while it was
+        _take(person, slot)
+        ranks.moved(person)
     return crew
 
 
