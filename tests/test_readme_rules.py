@@ -781,6 +781,31 @@ def test_then_the_fewest_hours_then_the_first_in_the_table(tmp_path: Path) -> No
     assert [crew(result, p) for p in ("p1", "p2")] == [[("", "Ani", True)], [("", "Budi", True)]]
 
 
+def test_then_the_least_senior(tmp_path: Path) -> None:
+    """README, Rostering: "then the least senior (places are filled from the bottom up, so
+    officers stay free to lead): *a guard of 1 with Ani (Iptu) and Budi (Bripda) listed, in
+    that order: Budi*"."""
+    result = checked(
+        tmp_path,
+        KPU
+        + """
+        unit u "U" {
+          force polri
+          strength 2
+          covers d1
+          final
+        }
+        personnel "personel.csv"
+        phase p "P" 2024-02-14 06:00 .. 2024-02-14 18:00 {
+          guard kpu with 1 polri
+        }
+        """,
+        files={"personel.csv": "nrp,name,rank,unit\n80010001,Ani,IPTU,u\n80010002,Budi,BRIPDA,u\n"},
+    )
+    assert result.diagnostics == ()
+    assert crew(result, "p") == [("", "Budi", True)]
+
+
 def test_a_rank_that_is_not_a_polri_rank_is_below_every_one(tmp_path: Path) -> None:
     """README, Rostering: "The crew's leader is its most senior member (Polri ranks, Bharada
     to Jenderal; a rank not among them is below every one)"."""

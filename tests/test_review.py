@@ -50,7 +50,7 @@ def test_markdown_comment_of_a_realistic_change(
     assert comment.startswith("<!-- ttuplan-diff plans/ttu-pemilu-2024 part 1/1 -->\n")
     # the headline: signed totals
     assert (
-        "**polri strength -5 · reserve reach worst 26.0 min → 36.1 min · 38 people reassigned · "
+        "**polri strength -5 · reserve reach worst 26.0 min → 36.1 min · 26 people reassigned · "
         "2 new errors**" in comment
     )
     # the new problems the move brings, with their place

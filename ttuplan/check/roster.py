@@ -8,7 +8,8 @@ posts, rested at least the plan's `rest`; and on one of the shifts the table's `
 column gives, if it gives any; (2) may lead, while the crew has nobody who may (the
 table's `leader` column), the least senior of those first, so that seniors stay free;
 (3) lives in the post's district; (4) has been on duty the fewest hours so far; (5)
-comes first in the table. The crew's leader is its most senior member. When this order
+is the least senior (posts are filled from the bottom up: officers stay free to lead);
+(6) comes first in the table. The crew's leader is its most senior member. When this order
 leaves places of a unit empty, all of the unit's places are solved again at once as an
 integer program (`ttuplan.check.roster_solve`), whose roster is kept if it fills more.
 The same plan and table give the same roster. A place nobody can take stays to be
@@ -252,41 +253,46 @@ def _free(candidate: _Person, slot: Slot, clashes: Clashes, rest: int) -> tuple[
 
 
 class _Ranks:
-    """A unit's people in the order crews take them: by hours on duty so far, then table
-    order, with each home district's people apart too; kept sorted as people take duties
-    (instead of sorting the unit again for each crew)."""
+    """A unit's people in the order crews take them: by hours on duty so far, then the
+    least senior (posts are filled from the bottom up, so officers stay free to lead),
+    then table order; each home district's people apart too. Kept sorted as people take
+    duties (instead of sorting the unit again for each crew)."""
 
     def __init__(self, people: list[_Person]) -> None:
-        self.everyone = sorted((p.minutes, p.order, p) for p in people)
-        self.home: dict[str, list[tuple[int, int, _Person]]] = defaultdict(list)
+        self.everyone = sorted(self._entry(p, p.minutes) for p in people)
+        self.home: dict[str, list[tuple[int, int, int, _Person]]] = defaultdict(list)
         for entry in self.everyone:
-            if entry[2].person.district:
-                self.home[entry[2].person.district].append(entry)
+            if entry[3].person.district:
+                self.home[entry[3].person.district].append(entry)
         self.queued = {id(p): p.minutes for p in people}  # the minutes each is sorted by
 
+    @staticmethod
+    def _entry(person: _Person, minutes: int) -> tuple[int, int, int, _Person]:
+        return (minutes, seniority(person.person), person.order, person)
+
     def order(self, district: str) -> Iterator[_Person]:
-        """Home district first, then everyone else; each by hours so far, table order."""
+        """Home district first, then everyone else; each in the order above."""
         if not district:
-            return (p for _, _, p in self.everyone)
+            return (e[3] for e in self.everyone)
         home = self.home.get(district, ())
         return chain(
-            (p for _, _, p in home),
-            (p for _, _, p in self.everyone if p.person.district != district),
+            (e[3] for e in home),
+            (e[3] for e in self.everyone if e[3].person.district != district),
         )
 
     def moved(self, person: _Person) -> None:
         """`person` has more hours now: sorted again where they are."""
-        before = (self.queued[id(person)], person.order, person)
-        after = (person.minutes, person.order, person)
-        if before == after:
+        if self.queued[id(person)] == person.minutes:
             return
+        before = self._entry(person, self.queued[id(person)])[:3]
+        after = self._entry(person, person.minutes)
         self.queued[id(person)] = person.minutes
         lists = [self.everyone]
         if person.person.district:
             lists.append(self.home[person.person.district])
         for entries in lists:
-            del entries[bisect_left(entries, before[:2], key=lambda e: e[:2])]
-            insort(entries, after, key=lambda e: e[:2])
+            del entries[bisect_left(entries, before, key=lambda e: e[:3])]
+            insort(entries, after, key=lambda e: e[:3])
 
 
 def _crew(
@@ -296,7 +302,8 @@ def _crew(
     free: Callable[[_Person, Slot], bool],
 ) -> list[_Person]:
     """The slot's crew, place by place: while it has nobody who may lead, the first free
-    of `leaders`; then the first free by home district, hours so far and table order.
+    of `leaders`; then the first free by home district, hours so far, the least senior
+    and table order.
     (Within one slot nobody's duties change but the chosen one's: the order is taken as
     it stands when the slot starts, and a person who is not free stays not free.)"""
     crew: list[_Person] = []
