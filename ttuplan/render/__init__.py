@@ -187,27 +187,7 @@ def _render(
         except TypstFailed as error:  # a template's mistake, said by typst
             raise BuildError(f"the Typst template does not compile: {error}") from error
 
-    def briefing_pdf(out: BinaryIO) -> None:
-        out.write(compile_parts([typst_source("briefing.typ.j2", part=None)])[0])
-
-    def rosters_pdf(out: BinaryIO) -> None:
-        groups = [
-            (sheet.phase, index)
-            for index, sheet in enumerate(rosters.sheets)
-            if index == 0 or rosters.sheets[index - 1].phase != sheet.phase
-        ]
-        blocks, sections = back_matter(rosters, words)
-        paged_document(
-            lambda part: typst_source("rosters.typ.j2", part=part, back=blocks),
-            compile_parts,
-            len(rosters.sheets),
-            groups,
-            [pages for _, _, pages in blocks],
-            sections,
-            f"{words('rosters')}: {plan.info.label}",
-            plan.info.authority,
-            out,
-        )
+    briefing_pdf, rosters_pdf = _pdf_writers(plan, rosters, words, typst_source, compile_parts)
 
     if "md" in wanted:
         files["briefing.md"] = text("md", "briefing.md.j2")
@@ -235,6 +215,58 @@ def _render(
     if ahead is not None:  # whichever document comes first starts the PDFs
         files = {name: ahead.starting(write) for name, write in files.items()}
     return files
+
+
+def _pdf_writers(
+    plan: Plan,
+    rosters: Rosters,
+    words: Words,
+    typst_source: Callable[..., bytes],
+    compile_parts: Callable[..., list[bytes]],
+) -> tuple[Writer, Writer]:
+    """The briefing's and the rosters' PDF writers."""
+    # The rosters' back matter is compiled first and alone (its length gives every page
+    # its total); the briefing waits for it rather than hold it up, and meanwhile this
+    # process writes the other documents on the other core.
+    back_matter_done = threading.Event()
+
+    def briefing_pdf(out: BinaryIO) -> None:
+        source = typst_source("briefing.typ.j2", part=None)
+        back_matter_done.wait()  # both PDFs are made together (`_Ahead`)
+        out.write(compile_parts([source])[0])
+
+    def rosters_compile_parts(sources: Iterable[bytes], **options: Any) -> list[bytes]:
+        try:
+            return compile_parts(sources, **options)
+        finally:
+            back_matter_done.set()  # its first call is the back matter's
+
+    def rosters_pdf(out: BinaryIO) -> None:
+        try:
+            _rosters_pdf(out)
+        finally:
+            back_matter_done.set()  # whatever happened, the briefing never waits for ever
+
+    def _rosters_pdf(out: BinaryIO) -> None:
+        groups = [
+            (sheet.phase, index)
+            for index, sheet in enumerate(rosters.sheets)
+            if index == 0 or rosters.sheets[index - 1].phase != sheet.phase
+        ]
+        blocks, sections = back_matter(rosters, words)
+        paged_document(
+            lambda part: typst_source("rosters.typ.j2", part=part, back=blocks),
+            rosters_compile_parts,
+            len(rosters.sheets),
+            groups,
+            [pages for _, _, pages in blocks],
+            sections,
+            f"{words('rosters')}: {plan.info.label}",
+            plan.info.authority,
+            out,
+        )
+
+    return briefing_pdf, rosters_pdf
 
 
 class _Ahead:
