@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 from lark.parsers.lalr_parser_state import ParserState
 
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders import syntax
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.parse.grammar import lark_parser
 from ttuplan.parse.lexer import lex
@@ -145,12 +145,8 @@ class _Recovery:
         if index < len(tokens):
             line = tokens[index].line or 1
             self.diagnostics.append(
-                Diagnostic(
-                    code=codes.UNEXPECTED_TOKEN,
-                    message=f"... and more syntax errors after the first {MAX_SYNTAX_ERRORS}",
-                    span=Span(self.file, line, 1, line, 2),
-                    label="the file was not read past here",
-                    help="fix the errors above and check again; one cause often explains many",
+                syntax.unexpected_token(
+                    Span(self.file, line, 1, line, 2), "too-many", limit=MAX_SYNTAX_ERRORS
                 )
             )
         elif self.fed and self.abandoned is None:
