@@ -8,8 +8,8 @@ from typing import TypeVar
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders.names import duplicate_definition, missing_statement
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.diagnostics.order import in_source_order
 from ttuplan.resolve.assemble import Assembler
 from ttuplan.resolve.files import DISK, PlanFolder, Reader, load_modules, read_text
@@ -48,32 +48,11 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
             keyword = "phase" if isinstance(declaration, n.Phase) else declaration.keyword
             symbols.define(declaration.name.value, keyword, declaration.name.span)
     if not plans:
-        problems.append(
-            Diagnostic(
-                code=codes.MISSING_STATEMENT,
-                message=f"`{entry}` has no `plan` block",
-                span=Span(entry, 1, 1, 1, 2),
-                label="the plan starts here",
-                notes=(
-                    "a file that a plan includes is checked through that plan: give the "
-                    "plan's folder or its plan.ttup",
-                ),
-                help='start the file with `plan NAME "Title" { authority "..." }`',
-            )
-        )
+        problems.append(missing_statement(Span(entry, 1, 1, 1, 2), entry, "plan", "", entry=True))
         problems.extend(symbols.problems)
         return Resolved(None, in_source_order(problems, sources), sources, symbols)
     for extra in plans[1:]:
-        problems.append(
-            Diagnostic(
-                code=codes.DUPLICATE_DEFINITION,
-                message="a plan has one `plan` block",
-                span=extra.name.span,
-                label="a second plan block",
-                related=(Label(span=plans[0].name.span, message="the first plan block"),),
-                help="merge the two blocks, or check the plan in two runs",
-            )
-        )
+        problems.append(duplicate_definition(extra.name.span, "", "", plans[0].name.span, ""))
 
     site_ids: dict[str, Span] = {}
     nrps: dict[str, Span] = {}

@@ -102,7 +102,7 @@ def unterminated_string(span: Span) -> Diagnostic:
     )
 
 
-def more_unreadable(last: Diagnostic, span: Span, skipped: int) -> Diagnostic:
+def more_unreadable(last: Diagnostic, span: Span | None, skipped: int) -> Diagnostic:
     """After the lexer's last problem (TP102, TP103 or TP107, whose code it keeps), the
     runs of characters or labels it skipped without listing them."""
     return replace(
