@@ -14,6 +14,7 @@ from collections.abc import Iterable
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation
 from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.coverage import overcommitted_unit
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import moment, phases_overlap, stretch
 from ttuplan.duties import (
@@ -302,14 +303,16 @@ def overcommitted(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
             else f"{part.people} on posts of `{part.phase}`"
             for part in found.parts
         )
-        yield Diagnostic(
-            code=codes.OVERCOMMITTED_UNIT,
-            message=f"`{unit.name}` has {_people(unit.strength or 0)} but {found.committed} are "
-            f"committed at once, {stretch(interval.start, interval.end)} "
-            f"(phases {', '.join(f'`{p}`' for p in interval.phases)} in force): {parts}",
-            span=unit.span,
-            label=f"strength {unit.strength}",
-            related=(
+        yield overcommitted_unit(
+            unit.span,
+            unit.name,
+            _people(unit.strength or 0),
+            unit.strength,
+            found.committed,
+            stretch(interval.start, interval.end),
+            interval.phases,
+            parts,
+            (
                 *(
                     Label(span=part.span, message=f"holds {part.people} in `{part.phase}`")
                     for part in found.parts
@@ -317,8 +320,6 @@ def overcommitted(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
                 ),
                 *(Label(span=phases[p].span, message=f"`{p}`") for p in interval.phases),
             ),
-            help="hold fewer people from this unit in one of the reserves, draw them from "
-            "another unit, or separate the phases in time",
         )
 
 
