@@ -19,6 +19,7 @@ from ttuplan.diagnostics.builders.time import (
 )
 from ttuplan.diagnostics.builders.time import (
     duty_too_long,
+    person_rest_too_short,
     reversed_period,
     shift_gap,
     shift_overlap,
@@ -169,7 +170,7 @@ def duties_too_long(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic
 def rest_too_short(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP608: a shift whose crew, working it every day of the phase, rests less than the
     plan's `rest` (as TP607, only where the phase has posts: in a phase without, nobody
-    is on duty in its shifts); a person whose listed shifts leave less rest between them."""
+    is on duty in its shifts)."""
     rest = plan.info.rest_minutes
     staffed = {d.phase for d in allocation.deployment.phases if d.posts}
     reported: set[int] = set()
@@ -185,18 +186,15 @@ def rest_too_short(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]
                 continue  # on duty once: no next day to rest for
             reported.add(id(shift))
             yield rest_too_short_diagnostic(
-                shift.span,
-                _hours(rest),
-                _hours(DAY - length),
-                shift=shift.name,
-                length=_hours(length),
+                shift.span, shift.name, _hours(length), _hours(DAY - length), _hours(rest)
             )
-    yield from _people_rest(plan, rest)
 
 
-def _people_rest(plan: m.Plan, rest: int) -> Iterable[Diagnostic]:
-    """The shifts the table puts a person on, in every phase that has them: what the table
-    says of a person holds whether or not the phase has posts."""
+def people_rest(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP610: a person whose listed shifts leave less than the plan's `rest` between them,
+    in every phase that has them: what the table says of a person holds whether or not
+    the phase has posts."""
+    rest = plan.info.rest_minutes
     worked: dict[str, list[Duty]] = {}
     for phase in plan.phases:
         if phase.start < phase.end:
@@ -208,13 +206,13 @@ def _people_rest(plan: m.Plan, rest: int) -> Iterable[Diagnostic]:
         if found is None:
             continue
         first, second, (ends, starts) = found
-        yield rest_too_short_diagnostic(
+        yield person_rest_too_short(
             person.span,
-            _hours(rest),
+            f"{person.name} ({person.nrp})",
             _hours((starts - ends) // _MIN),
-            person=f"{person.name} ({person.nrp})",
-            between=(first.name, moment(ends), second.name, moment(starts)),
-            shifts=tuple(
+            _hours(rest),
+            (first.name, moment(ends), second.name, moment(starts)),
+            tuple(
                 Label(span=d.shift.span, message=d.shift.name) for d in (first, second) if d.shift
             ),
         )

@@ -102,31 +102,8 @@ def duty_too_long(
     )
 
 
-def rest_too_short(
-    span: Span,
-    rest: str,
-    left: str,
-    *,
-    shift: str = "",
-    length: str = "",
-    person: str = "",
-    between: tuple[str, str, str, str] = ("", "", "", ""),
-    shifts: tuple[Label, ...] = (),
-) -> Diagnostic:
-    """Less rest than the plan's `rest`, only `left`: the crew of `shift` (`length` every
-    day); or `person` ("name (nrp)") between two shifts (`between`: the first, its end,
-    the second, its start; `shifts`: where they are defined)."""
-    if person:
-        first, ends, second, starts = between
-        return Diagnostic(
-            code=codes.REST_TOO_SHORT,
-            span=span,
-            message=f"{person} rests only {left} between {first} (until {ends}) and {second} "
-            f"(from {starts}); the plan's rest is {rest}",
-            label="too little rest",
-            related=shifts,
-            help="take the person off one of the two shifts",
-        )
+def rest_too_short(span: Span, shift: str, length: str, left: str, rest: str) -> Diagnostic:
+    """The crew of `shift` (`length` every day) rests only `left`, less than `rest`."""
     return Diagnostic(
         code=codes.REST_TOO_SHORT,
         message=f"the crew of shift `{shift}` ({length} every day) rests only {left} before its "
@@ -134,6 +111,28 @@ def rest_too_short(
         span=span,
         label=f"{left} of rest",
         help="add a shift so that each is shorter, or lower `rest` deliberately",
+    )
+
+
+def person_rest_too_short(
+    span: Span,
+    person: str,
+    left: str,
+    rest: str,
+    between: tuple[str, str, str, str],
+    shifts: tuple[Label, ...],
+) -> Diagnostic:
+    """`person` ("name (nrp)") rests only `left`, less than `rest`, between two shifts
+    (`between`: the first, its end, the second, its start; `shifts`: where defined)."""
+    first, ends, second, starts = between
+    return Diagnostic(
+        code=codes.PERSON_REST_TOO_SHORT,
+        span=span,
+        message=f"{person} rests only {left} between {first} (until {ends}) and {second} "
+        f"(from {starts}); the plan's rest is {rest}",
+        label="too little rest",
+        related=shifts,
+        help="take the person off one of the two shifts",
     )
 
 
