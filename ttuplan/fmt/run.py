@@ -10,6 +10,7 @@ from ttuplan.constants import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
 from ttuplan.diagnostics.builders.files import outside_plan_folder
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.diagnostics.render.text import render_text
+from ttuplan.diagnostics.report import Reporter
 from ttuplan.fmt.files import find_plan_files, outside, replace_text, unified_diff
 from ttuplan.fmt.formatter import FormatResult, format_text
 from ttuplan.resolve.files import read_file, read_text
@@ -105,7 +106,9 @@ class FormatRun:
     ) -> Iterator[Message]:
         self.counts["failed"] += 1
         self._fail(EXIT_PROBLEMS)
-        yield Message(render_text(diagnostics, sources), err=True)
+        reporter = Reporter()  # in source order, as `check` shows them
+        reporter.extend(diagnostics)
+        yield Message(render_text(reporter.report(sources), sources), err=True)
         yield Message(why + "\n", err=True)
 
     def _fail(self, code: int) -> None:

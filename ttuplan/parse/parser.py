@@ -38,7 +38,8 @@ _DECLARATION_TOO = frozenset({"FORCE", "KIND", "RISK", "DISTRICT", "GUARD"})
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
-    """The syntax tree of what could be parsed, and every syntax error found."""
+    """The syntax tree of what could be parsed, and every syntax error found (in the order
+    found: the lexer's, then the parser's; the Reporter puts them in source order)."""
 
     tree: Tree[Token]
     diagnostics: tuple[Diagnostic, ...]
@@ -57,12 +58,7 @@ def parse(text: str, file: str) -> ParseResult:
     tokens, diagnostics = lex(text, file)
     recovery = _Recovery(tokens=tokens, file=file, diagnostics=diagnostics)
     recovery.run()
-    ordered = sorted(recovery.diagnostics, key=_position)
-    return ParseResult(Tree("start", recovery.children), tuple(ordered))
-
-
-def _position(diagnostic: Diagnostic) -> tuple[int, int]:
-    return diagnostic.span.sort_key() if diagnostic.span else (0, 0)
+    return ParseResult(Tree("start", recovery.children), tuple(recovery.diagnostics))
 
 
 _Checkpoint = tuple[ParserState[str], list[OpenBlock]]
