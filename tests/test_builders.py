@@ -17,22 +17,74 @@ ROOT = Path(__file__).resolve().parents[1] / "ttuplan"
 BUILDERS = ROOT / "diagnostics" / "builders"
 
 
+MODEL = "ttuplan.diagnostics.model"
+
+
+def _names_of_the_class(tree: ast.Module) -> tuple[set[str], set[str]]:
+    """The names a module binds to ttuplan's `Diagnostic` (however imported), and to the
+    module that defines it (so `model.Diagnostic(...)` counts too; lsprotocol's does not)."""
+    classes, modules = set(), set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom) and node.module == MODEL:
+            classes |= {a.asname or a.name for a in node.names if a.name == "Diagnostic"}
+        elif isinstance(node, ast.ImportFrom) and node.module == "ttuplan.diagnostics":
+            modules |= {a.asname or a.name for a in node.names if a.name == "model"}
+        elif isinstance(node, ast.Import):
+            modules |= {a.asname or a.name for a in node.names if a.name == MODEL}
+    return classes, modules
+
+
+def _is_construction(node: ast.AST, classes: set[str], modules: set[str]) -> bool:
+    if not isinstance(node, ast.Call):
+        return False
+    func = node.func
+    if isinstance(func, ast.Name):
+        # `replace(problem, code=...)` would make another code out of a built one
+        rewords = func.id == "replace" and any(k.arg == "code" for k in node.keywords)
+        return func.id in classes or rewords
+    return (
+        isinstance(func, ast.Attribute)
+        and func.attr == "Diagnostic"
+        and ast.unparse(func.value) in modules
+    )
+
+
 def _constructions() -> list[tuple[Path, str | None, ast.Call]]:
-    """Every `Diagnostic(...)` call in ttuplan, with its file and the top-level function
-    it sits in (None at module level or in a class)."""
+    """Every construction of a `Diagnostic` in ttuplan, with its file and the top-level
+    function it sits in (None at module level or in a class)."""
     found = []
     for path in sorted(ROOT.rglob("*.py")):
         tree = ast.parse(path.read_text(encoding="utf-8"))
+        classes, modules = _names_of_the_class(tree)
+        if path.stem == "model" and path.parent.name == "diagnostics":
+            classes.add("Diagnostic")
         for top in tree.body:
             function = top.name if isinstance(top, ast.FunctionDef) else None
             for node in ast.walk(top):
-                if (
-                    isinstance(node, ast.Call)
-                    and isinstance(node.func, ast.Name)
-                    and node.func.id == "Diagnostic"
-                ):
+                if _is_construction(node, classes, modules):
+                    assert isinstance(node, ast.Call)
                     found.append((path, function, node))
     return found
+
+
+def test_the_scan_finds_constructions_however_written() -> None:
+    """The scan is not fooled by an alias, a module prefix or a code put in by `replace`;
+    lsprotocol's Diagnostic (the language server's) is not ours."""
+    source = (
+        "from ttuplan.diagnostics.model import Diagnostic as D\n"
+        "from ttuplan.diagnostics import model\n"
+        "import lsprotocol.types as t\n"
+        "def f():\n"
+        "    D(code=codes.BAD_DATE, message='')\n"
+        "    model.Diagnostic(code=codes.BAD_DATE, message='')\n"
+        "    replace(problem, code=codes.BAD_TIME)\n"
+        "    replace(problem, message='')\n"
+        "    t.Diagnostic(range=None, message='')\n"
+    )
+    tree = ast.parse(source)
+    classes, modules = _names_of_the_class(tree)
+    found = [n.lineno for n in ast.walk(tree) if _is_construction(n, classes, modules)]
+    assert sorted(found) == [5, 6, 7]
 
 
 def _code_of(call: ast.Call) -> str | None:

@@ -52,7 +52,7 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
         problems.extend(symbols.problems)
         return Resolved(None, tuple(problems), sources, symbols)
     for extra in plans[1:]:
-        problems.append(duplicate_definition(extra.name.span, "", "", plans[0].name.span, ""))
+        problems.append(duplicate_definition(extra.name.span, plans[0].name.span))
 
     site_ids: dict[str, Span] = {}
     nrps: dict[str, Span] = {}

@@ -80,9 +80,9 @@ class Symbols:
             self.problems.append(
                 duplicate_definition(
                     span,
+                    first.span,
                     name,
                     WORDS.get(kind, kind),
-                    first.span,
                     WORDS.get(first.kind, first.kind),
                 )
             )

@@ -36,10 +36,10 @@ def undefined_name(
 
 
 def duplicate_definition(
-    span: Span, name: str, kind: str, first: Span, first_kind: str
+    span: Span, first: Span, name: str = "", kind: str = "", first_kind: str = ""
 ) -> Diagnostic:
     """`name` (`kind`, in words) defined again at `span`; first at `first` (`first_kind`).
-    A second `plan` block: `name` and the kinds empty."""
+    Without a name: a second `plan` block."""
     if not name:
         return Diagnostic(
             code=codes.DUPLICATE_DEFINITION,
