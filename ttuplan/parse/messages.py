@@ -121,7 +121,6 @@ def unclosed_block(file: str, block: OpenBlock, stop: Token | None) -> Diagnosti
         token_span(file, block.brace),
         f"{block.keyword} `{block.name}`",
         token_span(file, stop) if stop is not None else None,
-        stop.line or 0 if stop is not None else 0,
     )
 
 

@@ -159,7 +159,7 @@ def bad_cell(
             message, label = f"the id `{text[:40]}` is not snake_case", "not snake_case"
             fix = "ids are lower-case letters, digits and underscores: `tps_001_bokon`"
         case "yes-no":
-            message, label = f"`{text}` is not yes or no", "yes or no"
+            message, label = f"`{text}` is not yes or no", "not yes or no"
             fix = (
                 "write `ya` (or 1, yes) for a person who may lead a post; leave it empty otherwise"
             )
@@ -174,7 +174,7 @@ def duplicate_id(span: Span, value: str, first: Span, *, person: bool = False) -
             message=f"the NRP `{value}` is listed twice",
             span=span,
             label="listed again here",
-            related=(Label(span=first, message="first here"),),
+            related=(Label(span=first, message="first listed here"),),
             help="list every person once",
         )
     return Diagnostic(

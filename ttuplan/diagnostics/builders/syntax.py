@@ -116,13 +116,13 @@ def more_unreadable(last: Diagnostic, span: Span | None, skipped: int) -> Diagno
     )
 
 
-def unclosed_block(span: Span, block: str, stop: Span | None, stop_line: int) -> Diagnostic:
+def unclosed_block(span: Span, block: str, stop: Span | None) -> Diagnostic:
     """The `{` at `span` of `block` ("KEYWORD `name`") has no `}` before the next
-    declaration (`stop`, on `stop_line`) or the end of the file (`stop` None)."""
+    declaration (`stop`) or the end of the file (`stop` None)."""
     related: tuple[Label, ...] = ()
     if stop is not None:
         related = (Label(span=stop, message="the next declaration starts here"),)
-        help = f"add `}}` on its own line before line {stop_line}"
+        help = f"add `}}` on its own line before line {stop.line}"
     else:
         help = "add `}` after the block's last statement"
     return Diagnostic(
