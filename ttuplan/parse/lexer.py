@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters
@@ -11,6 +10,7 @@ from lark.lexer import LexerState
 from lark.utils import TextSlice
 
 from ttuplan.diagnostics.builders.syntax import (
+    STRAY,
     more_unreadable,
     stray_punctuation,
     unexpected_character,
@@ -29,12 +29,6 @@ _BAD_RUN = re.compile(_BAD)
 _BLANK_CHARS = " \t\r\n\f\ufeff"
 _BLANKS = re.compile(f"[{_BLANK_CHARS}]+")
 _BAD_STRETCH = re.compile(f"{_BAD}(?:{_BLANKS.pattern}{_BAD})*+")  # possessive: no stack per run
-
-_STRAY = {
-    "=": "`=` is not used in ttuplan: a statement is its keyword, then its values",
-    ":": "`:` is not used after a keyword: a statement is its keyword, then its values",
-    ";": "statements end at the end of the line; `;` is not used",
-}
 
 
 def lex(text: str, file: str) -> tuple[list[Token], list[Diagnostic]]:
@@ -107,15 +101,6 @@ def _describe(text: str, file: str, start: int, length: int, line: int, column: 
     span = Span(file, line, column, line, column + width)
     if char == '"':
         return unterminated_string(span)
-    if char in _STRAY and length == 1:
-        return stray_punctuation(span, char, _STRAY[char])
-    shown = text[start : start + min(length, 12)]
-    return unexpected_character(span, _char_words(shown))
-
-
-def _char_words(shown: str) -> str:
-    char = shown[0]
-    if char.isprintable() and not char.isspace():
-        return f"character{'s' if len(shown) > 1 else ''} `{shown}`"
-    name = unicodedata.name(char, "control character")
-    return f"character U+{ord(char):04X} ({name})"
+    if char in STRAY and length == 1:
+        return stray_punctuation(span, char)
+    return unexpected_character(span, text[start : start + min(length, 12)])

@@ -14,8 +14,6 @@ from ttuplan.parse.grammar import keyword_terminals
 from ttuplan.parse.words import expected_words, found_words
 from ttuplan.source import Span
 
-_VALUE_TYPES = {"NAME", "NUMBER", "DATE", "TIME", "DURATION", "STRING"}
-
 
 @dataclass(frozen=True, slots=True)
 class OpenBlock:
@@ -95,7 +93,8 @@ def unexpected_token(
         found=found_words(token.type, token),
         expected=expected_words(expected),
         where=where,
-        hint=_generic_help(token, expected),
+        found_type=token.type,
+        expected_types=frozenset(expected),
     )
 
 
@@ -122,18 +121,6 @@ def unclosed_block(file: str, block: OpenBlock, stop: Token | None) -> Diagnosti
         f"{block.keyword} `{block.name}`",
         token_span(file, stop) if stop is not None else None,
     )
-
-
-def _generic_help(token: Token, expected: set[str]) -> str:
-    if token.type == "$END":
-        return "the file ends in the middle of a statement; complete it"
-    if expected <= {"NUMBER"}:
-        return "write a number here"
-    if "NAME" in expected and token.type == "STRING":
-        return "names are written without quotes, in snake_case: `polres_ttu`"
-    if "COMMA" in expected and token.type in _VALUE_TYPES:
-        return "separate the items of a list with `,`"
-    return "compare the line with the language tour in the README"
 
 
 def _starts_line(tokens: Sequence[Token], index: int) -> bool:

@@ -3,6 +3,7 @@ find. The parser's words for tokens (`parse/words.py`) come in as text."""
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import replace
 from typing import Literal
 
@@ -29,35 +30,31 @@ def unexpected_token(
     found: str = "",
     expected: str = "",
     where: str = "",
-    hint: str = "",
+    found_type: str = "",
+    expected_types: frozenset[str] = frozenset(),
     block: str = "",
     brace: Span | None = None,
     limit: int = 0,
 ) -> Diagnostic:
     """`found` (in words, or the token's text) where the language does not allow it;
     `expected`: what may stand there, in words; `where`: " in KEYWORD `name`" or "";
-    `block`: the open block, as "KEYWORD `name`", with its `brace`; `hint`: the help of a
-    plain unexpected token; `limit`: the syntax errors reported before giving up."""
+    `found_type`, `expected_types`: the grammar's terminals, for the help of a plain
+    unexpected token; `block`: the open block, as "KEYWORD `name`", with its `brace`;
+    `limit`: the syntax errors reported before giving up."""
+    related: tuple[Label, ...] = ()
     match case:
         case "keyword-as-name":
-            message, label = (
-                f"`{found}` is a keyword and cannot be used as a name",
-                ("a name was expected here"),
-            )
+            message = f"`{found}` is a keyword and cannot be used as a name"
+            label = "a name was expected here"
             hint = f"choose another name, such as `{found}_1`"
         case "unmatched-close":
             message, label = "this `}` closes no block", "unmatched `}`"
             hint = "remove it, or look above for a block closed twice"
         case "block-in-block":
             assert brace is not None
-            return Diagnostic(
-                code=codes.UNEXPECTED_TOKEN,
-                message=f"a block cannot open inside {block}",
-                span=span,
-                label="unexpected `{`",
-                related=(Label(span=brace, message="the open block"),),
-                help="close the block above with `}` first",
-            )
+            message, label = f"a block cannot open inside {block}", "unexpected `{`"
+            related = (Label(span=brace, message="the open block"),)
+            hint = "close the block above with `}` first"
         case "no-open-brace":
             message = f"expected `{{` to open the {block} block, found {found}"
             label = "expected `{`"
@@ -76,16 +73,42 @@ def unexpected_token(
             hint = "fix the errors above and check again; one cause often explains many"
         case "token":
             message, label = f"unexpected {found}{where}", f"expected {expected}"
+            hint = _token_help(found_type, expected_types)
     return Diagnostic(
-        code=codes.UNEXPECTED_TOKEN, message=message, span=span, label=label, help=hint
+        code=codes.UNEXPECTED_TOKEN,
+        message=message,
+        span=span,
+        label=label,
+        related=related,
+        help=hint,
     )
 
 
+_VALUE_TYPES = {"NAME", "NUMBER", "DATE", "TIME", "DURATION", "STRING"}
+
+
+def _token_help(found: str, expected: frozenset[str]) -> str:
+    if found == "$END":
+        return "the file ends in the middle of a statement; complete it"
+    if expected <= {"NUMBER"}:
+        return "write a number here"
+    if "NAME" in expected and found == "STRING":
+        return "names are written without quotes, in snake_case: `polres_ttu`"
+    if "COMMA" in expected and found in _VALUE_TYPES:
+        return "separate the items of a list with `,`"
+    return "compare the line with the language tour in the README"
+
+
 def unexpected_character(span: Span, shown: str) -> Diagnostic:
-    """`shown`: the characters in words."""
+    """`shown`: the first characters the lexer cannot read."""
+    char = shown[0]
+    if char.isprintable() and not char.isspace():
+        words = f"character{'s' if len(shown) > 1 else ''} `{shown}`"
+    else:
+        words = f"character U+{ord(char):04X} ({unicodedata.name(char, 'control character')})"
     return Diagnostic(
         code=codes.UNEXPECTED_CHARACTER,
-        message=f"unexpected {shown}",
+        message=f"unexpected {words}",
         span=span,
         label="not part of the language",
         help="put text in double quotes if it belongs in a label; remove it otherwise",
@@ -162,14 +185,21 @@ def unquoted_label(span: Span, label: str) -> Diagnostic:
     )
 
 
-def stray_punctuation(span: Span, char: str, fix: str) -> Diagnostic:
-    """`fix`: what the character is mistaken for, such as "numbers take no comma"."""
+STRAY = {  # punctuation other languages use where ttuplan has none, and why not here
+    "=": "`=` is not used in ttuplan: a statement is its keyword, then its values",
+    ":": "`:` is not used after a keyword: a statement is its keyword, then its values",
+    ";": "statements end at the end of the line; `;` is not used",
+}
+
+
+def stray_punctuation(span: Span, char: str) -> Diagnostic:
+    """`char`, one of STRAY, stands alone."""
     return Diagnostic(
         code=codes.STRAY_PUNCTUATION,
         message=f"unexpected `{char}`",
         span=span,
         label="remove this",
-        help=fix + ", as in `strength 425`",
+        help=STRAY[char] + ", as in `strength 425`",
     )
 
 
