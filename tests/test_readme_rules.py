@@ -650,7 +650,7 @@ def test_a_20_hour_shift_leaves_its_crew_4_hours_of_rest(tmp_path: Path) -> None
 def test_a_person_on_two_listed_shifts_must_rest_between_them(tmp_path: Path) -> None:
     """README, Duty and rest: "so must a person between the shifts the personnel table
     lists: *on `pagi;malam` (06-18, 18-06), 0 hours between `malam` and the next `pagi`*
-    (TP608)"."""
+    (TP610)"."""
     result = checked(
         tmp_path,
         """
@@ -669,7 +669,7 @@ def test_a_person_on_two_listed_shifts_must_rest_between_them(tmp_path: Path) ->
         """,
         files={"personel.csv": "nrp,name,rank,unit,shift\n80010001,Citra,BRIPDA,u,pagi;malam\n"},
     )
-    assert codes_of(result) == ["TP608"]
+    assert codes_of(result) == ["TP610"]
     assert result.diagnostics[0].message == (
         "Citra (80010001) rests only 0h between `malam` of `p` (until 2024-02-11 06:00) and "
         "`pagi` of `p` (from 2024-02-11 06:00); the plan's rest is 8h"

@@ -45,6 +45,17 @@ def where(diagnostic: Diagnostic) -> tuple[str, str, int, int]:
     )
 
 
+def test_a_leader_cell_that_is_not_yes_or_no_is_worded_as_other_bad_cells(
+    tmp_path: Path,
+) -> None:
+    table = "nrp,name,rank,unit,leader\n1001,Yohanes,BRIPDA,u,mungkin\n1002,Maria,BRIPTU,u,ya\n"
+    problems, _ = load(tmp_path, PLAN + 'personnel "people.csv"\n', {"people.csv": table})
+    assert [where(d) for d in problems] == [("TP304", "people.csv", 2, 23)]
+    [bad] = problems
+    assert (bad.message, bad.label) == ("`mungkin` is not yes or no", "not yes or no")
+    assert bad.help is not None and bad.help.startswith("write `ya`")
+
+
 def test_personnel_rows_with_problems_are_reported_and_left_out(tmp_path: Path) -> None:
     table = (
         "nrp,name,rank,unit,phone,shift\n"
@@ -64,7 +75,8 @@ def test_personnel_rows_with_problems_are_reported_and_left_out(tmp_path: Path) 
     ]
     duplicate, no_nrp, no_name, unknown = problems
     assert duplicate.message == "the NRP `1001` is listed twice"
-    assert [(r.span.line, r.message) for r in duplicate.related] == [(2, "first here")]
+    assert duplicate.label == "listed again here"
+    assert [(r.span.line, r.message) for r in duplicate.related] == [(2, "first listed here")]
     assert no_nrp.message == "the nrp cell is empty"
     assert no_name.message == "the name cell is empty"
     assert unknown.message == "no unit `polsek_x` is defined"

@@ -12,7 +12,8 @@ and exit codes.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -142,6 +143,11 @@ def find_plans(path: str, unreadable: list[str] | None = None) -> list[str]:
 def load_plan(path: str, reader: Reader | None = None) -> CheckResult:
     """Parse, build and resolve the plan at `path` (a .ttup file or a folder); `reader`
     reads its files (an editor's gives its unsaved buffers; default: the disk)."""
+    return _reported(_load(path, reader))
+
+
+def _load(path: str, reader: Reader | None) -> CheckResult:
+    """`load_plan` with its problems as found, not yet reported."""
     from ttuplan.gcpause import paused_gc
     from ttuplan.resolve import resolve
     from ttuplan.resolve.files import DISK
@@ -154,6 +160,18 @@ def load_plan(path: str, reader: Reader | None = None) -> CheckResult:
     )
 
 
+def _reported(result: CheckResult, *more: Iterable[Diagnostic]) -> CheckResult:
+    """The result with its problems and `more` through the Reporter: each code capped,
+    in source order, once."""
+    from ttuplan.diagnostics.report import Reporter
+
+    reporter = Reporter()
+    reporter.extend(result.diagnostics)
+    for problems in more:
+        reporter.extend(problems)
+    return replace(result, diagnostics=reporter.report(result.sources))
+
+
 def check_plan(
     path: str, contingency: str = "required", reader: Reader | None = None
 ) -> CheckResult:
@@ -163,23 +181,16 @@ def check_plan(
     every unit too, with the other losses that break the plan as warnings). `reader`: how
     files are read (default: the disk; the language server reads its buffers)."""
     from ttuplan.check import check
-    from ttuplan.diagnostics.report import Reporter
     from ttuplan.gcpause import paused_gc
 
     with paused_gc():  # one pause for both: see gcpause
         with progress.part(0.0, 0.5):
-            loaded = load_plan(path, reader)
+            loaded = _load(path, reader)
         if loaded.plan is None or loaded.errors:
-            return loaded
+            return _reported(loaded)
         with progress.part(0.5, 1.0):
             allocation, problems = check(loaded.plan, contingency)
-    reporter = Reporter()
-    reporter.extend(loaded.diagnostics)
-    reporter.extend(problems)
-    diagnostics = reporter.report(loaded.sources)
-    return CheckResult(
-        loaded.entry, loaded.plan, diagnostics, loaded.sources, allocation, loaded.symbols
-    )
+    return _reported(replace(loaded, allocation=allocation), problems)
 
 
 @dataclass(frozen=True, slots=True)

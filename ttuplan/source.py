@@ -23,9 +23,6 @@ class Span(NamedTuple):
         """The span from the start of this one to the end of `other` (same file)."""
         return Span(self.file, self.line, self.column, other.end_line, other.end_column)
 
-    def sort_key(self) -> tuple[int, int]:
-        return (self.line, self.column)
-
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}"
 

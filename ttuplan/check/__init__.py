@@ -40,6 +40,7 @@ RULES: tuple[Rule, ...] = (
     timeline.double_booked,
     timeline.duties_too_long,
     timeline.rest_too_short,
+    timeline.people_rest,
     roster.incomplete,
     # coverage
     coverage.uncovered,

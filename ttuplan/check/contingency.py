@@ -35,8 +35,8 @@ from ttuplan.check.allocate import Allocation, Replanner
 from ttuplan.check.reach import Reserve, _closest, _Grid, minutes_text, reserves_in
 from ttuplan.constants import ALL, CONTINGENCY_SCOPES, REQUIRED, RESERVES
 from ttuplan.deployment import Hold, Loss, Short, Stranded
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Code, Diagnostic, Label
+from ttuplan.diagnostics.builders.coverage import contingency_loss, loss_not_survived
+from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import available, runs
 
 SCOPES = CONTINGENCY_SCOPES
@@ -436,9 +436,9 @@ def losses(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         if not loss.breaks:
             continue
         if loss.must_survive:
-            yield _diagnostic(plan, loss, codes.LOSS_NOT_SURVIVED, statements)
+            yield _diagnostic(plan, loss, statements)
         elif everything:
-            yield _diagnostic(plan, loss, codes.CONTINGENCY_LOSS, ())
+            yield _diagnostic(plan, loss, ())
 
 
 def describe(plan: m.Plan, loss: Loss) -> list[str]:
@@ -480,9 +480,8 @@ def headline(loss: Loss) -> str:
     return f"without `{loss.resource}` ({loss.label}, {held} {loss.people})"
 
 
-def _diagnostic(
-    plan: m.Plan, loss: Loss, code: Code, statements: tuple[m.Survive, ...]
-) -> Diagnostic:
+def _diagnostic(plan: m.Plan, loss: Loss, statements: tuple[m.Survive, ...]) -> Diagnostic:
+    """TP410 for a loss the plan must survive (`statements` say so), else TP411."""
     parts = describe(plan, loss)
     kinds = {"rayon": "rayon", "pool": "pool", "unit": "unit"}
     related = [
@@ -494,27 +493,15 @@ def _diagnostic(
         site = next((x for x in plan.sites if x.id == s.sites[0]), None)
         if site is not None:
             related.append(Label(span=site.span, message=f"no reserve within {s.within} min then"))
-    fixes = []
-    if loss.stranded:
-        fixes.append(
-            "put another rayon post or a `role reserve` unit within reach of those sites, or "
-            "hold the reserve from more than one unit"
-        )
-    if loss.short:
-        fixes.append(
-            "give the units that may staff those districts more people, or let a "
-            "unit with people to spare cover them"
-        )
-    return Diagnostic(
-        code=code,
-        message=f"{headline(loss)}: "
-        + "; ".join(parts[:SHOWN])
-        + (f"; and {len(parts) - SHOWN} more" if len(parts) > SHOWN else ""),
-        span=loss.span,
-        label="if this is committed elsewhere, the plan breaks",
-        related=tuple(related),
-        notes=tuple(parts[SHOWN:]),
-        help="; or ".join(fixes) or None,
+    build = loss_not_survived if loss.must_survive else contingency_loss
+    return build(
+        loss.span,
+        headline(loss),
+        tuple(parts),
+        SHOWN,
+        tuple(related),
+        stranded=bool(loss.stranded),
+        short=bool(loss.short),
     )
 
 

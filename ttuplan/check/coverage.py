@@ -11,7 +11,13 @@ from itertools import chain
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation, Cut, Overdraw
 from ttuplan.deployment import Load
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.coverage import (
+    no_staffing_rule,
+    outside_rayon,
+    reserve_overdrawn,
+    uncovered_district,
+)
+from ttuplan.diagnostics.builders.coverage import understaffed as understaffed_diagnostic
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import available, staffing
 
@@ -30,15 +36,12 @@ def uncovered(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP401: posts need a force in a district that no unit of the force may staff."""
     districts = {d.name: d for d in plan.districts}
     for found in allocation.uncovered:
-        yield Diagnostic(
-            code=codes.UNCOVERED_DISTRICT,
-            message=f"no {found.force} unit covers district `{found.district}`, which has sites "
-            f"to guard in {names(found.phases)}",
-            span=districts[found.district].span,
-            label=f"no {found.force} unit covers this district",
-            related=(Label(span=found.post.span, message=f"guards sites in `{found.district}`"),),
-            help=f"add `{found.district}` to the `covers` of the {found.force} unit responsible "
-            "for it",
+        yield uncovered_district(
+            districts[found.district].span,
+            found.force,
+            found.district,
+            names(found.phases),
+            found.post.span,
         )
 
 
@@ -114,14 +117,17 @@ def _understaffed(plan: m.Plan, cut: Cut, loads: dict[str, Load]) -> Diagnostic:
             f"{'post' if len(group.posts) == 1 else 'posts'} ({listed}{more}), "
             f"{group.people} {cut.force} missing"
         )
-    return Diagnostic(
-        code=codes.UNDERSTAFFED,
-        message=f"{where} {cut.need} {cut.force} in phase `{cut.phase}`; {gives}: short {short}",
-        span=districts[first].span,
-        label=f"short by {short} {cut.force}",
+    return understaffed_diagnostic(
+        districts[first].span,
+        where,
+        cut.need,
+        cut.force,
+        cut.phase,
+        gives,
+        short,
         related=tuple(related),
         notes=tuple(notes),
-        help=_remedies(plan, cut, short, loads, phase),
+        remedies=_remedies(plan, cut, short, loads, phase),
     )
 
 
@@ -204,18 +210,7 @@ def outside_rayons(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]
             counts[site.district] += 1
     for district in plan.districts:
         if counts.get(district.name):
-            yield Diagnostic(
-                code=codes.OUTSIDE_RAYON,
-                message=f"district `{district.name}` ({_sites(counts[district.name])}) is in "
-                "no rayon",
-                span=district.span,
-                label="in no rayon's `districts`",
-                help="add it to the `districts` of the rayon that should back it up",
-            )
-
-
-def _sites(count: int) -> str:
-    return "1 guarded site" if count == 1 else f"{count} guarded sites"
+            yield outside_rayon(district.span, district.name, counts[district.name])
 
 
 def overdrawn(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
@@ -225,16 +220,14 @@ def overdrawn(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         by_reserve[id(draw.reserve)].append(draw)
     for group in by_reserve.values():
         first = group[0]
-        left = ", ".join(f"`{unit}` {people}" for unit, people in first.left)
-        yield Diagnostic(
-            code=codes.RESERVE_OVERDRAWN,
-            message=f"`{first.holder}` holds back {first.reserve.amount} but its units have "
-            f"only {first.got} left in {names(d.phase for d in group)}",
-            span=first.reserve.span,
-            label=f"{first.reserve.amount - first.got} more than there is",
-            notes=(f"left in `{first.phase}` before this reserve: {left}",),
-            help=f"lower the reserve to {first.got}, draw from another unit as well, or raise "
-            "the strength of its units",
+        yield reserve_overdrawn(
+            first.reserve.span,
+            first.holder,
+            first.reserve.amount,
+            first.got,
+            names(d.phase for d in group),
+            first.phase,
+            ", ".join(f"`{unit}` {people}" for unit, people in first.left),
         )
 
 
@@ -247,13 +240,4 @@ def no_rules(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         if key in seen:
             continue
         seen.add(key)
-        yield Diagnostic(
-            code=codes.NO_STAFFING_RULE,
-            message=f"{item.sites} `{item.kind}` {'site' if item.sites == 1 else 'sites'} of "
-            f"class `{item.risk}` {'is' if item.sites == 1 else 'are'} guarded by risk, but "
-            f"`{item.risk}` has no rule for `{item.kind}`",
-            span=item.guard.span,
-            label="these sites get nobody",
-            help=f"add a rule such as `polri 1 per {item.kind}` to risk class `{item.risk}`, "
-            f"or guard them `with N force`",
-        )
+        yield no_staffing_rule(item.guard.span, item.sites, item.kind, item.risk)

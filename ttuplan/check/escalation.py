@@ -19,8 +19,13 @@ import networkx as nx
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation
 from ttuplan.deployment import Escalation, PhaseEscalation
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders.escalation import (
+    chain_too_long,
+    dead_end,
+    escalation_cycle,
+    unavailable_escalation,
+)
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.domain import (
     Command,
     available,
@@ -146,16 +151,8 @@ def loops(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         shown = " -> ".join(names[: HOPS_SHOWN + 1])
         if len(names) > HOPS_SHOWN + 1:
             shown += f" -> ... ({len(names) - HOPS_SHOWN - 1:,} more hops)"
-        yield Diagnostic(
-            code=codes.ESCALATION_CYCLE,
-            message=f"escalation runs in a loop in {_phases(phases)}: {shown}",
-            span=hops[0].span,
-            label=f"escalates to `{hops[0].target}`",
-            related=tuple(
-                Label(span=hop.span, message=f"then to `{hop.target}`")
-                for hop in hops[1:HOPS_SHOWN]
-            ),
-            help="make one unit of the loop escalate upward to a `final` authority instead",
+        yield escalation_cycle(
+            _phases(phases), shown, tuple((hop.target, hop.span) for hop in hops), HOPS_SHOWN
         )
 
 
@@ -169,14 +166,7 @@ def dead_ends(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     for name, phases in where.items():
         command = by_name[name]
         qualified = sorted({p for e in command.escalations for p in e.during})
-        yield Diagnostic(
-            code=codes.DEAD_END,
-            message=f"`{name}` escalates to nobody in {_phases(phases)} and is not `final`",
-            span=command.span,
-            label="a report stops here",
-            notes=(f"its only edges are for {', '.join(qualified)}",) if qualified else (),
-            help="add `escalates to UNIT` (for every phase), or mark it `final` if it decides",
-        )
+        yield dead_end(command.span, name, _phases(phases), qualified)
 
 
 def long_chains(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
@@ -196,14 +186,8 @@ def long_chains(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         span = first.span if first is not None else by_name[chain[start]].span
         shown = list(chain[: HOPS_SHOWN + 1])
         more = f" -> ... ({len(chain) - len(shown):,} more hops)" if len(chain) > len(shown) else ""
-        yield Diagnostic(
-            code=codes.CHAIN_TOO_LONG,
-            message=f"an escalation chain in {_phases(phases)} has {len(chain) - 1} hops, more "
-            f"than the limit {limit}: {' -> '.join(shown)}{more}",
-            span=span,
-            label=f"the chain starts here ({len(chain) - 1} hops)",
-            related=(Label(span=plan.info.span, message=f"escalation limit {limit}"),),
-            help="shorten the chain, or raise `escalation limit` in the plan block deliberately",
+        yield chain_too_long(
+            span, _phases(phases), len(chain) - 1, limit, " -> ".join(shown) + more, plan.info.span
         )
 
 
@@ -230,19 +214,8 @@ def unavailable_targets(plan: m.Plan, allocation: Allocation) -> Iterable[Diagno
         if unit.available_until:
             when.append(f"until {unit.available_until:%Y-%m-%d %H:%M}")
         there = [p.name for p in plan.phases if available(unit, p)]
-        yield Diagnostic(
-            code=codes.UNAVAILABLE_ESCALATION,
-            message=f"`{name}` escalates to `{unit.name}` in {_phases(where)}, but "
-            f"`{unit.name}` is not there then",
-            span=edge.span,
-            label=f"`{unit.name}` is there only {' '.join(when)}",
-            related=(Label(span=unit.span, message=f"`{unit.name}` is defined here"),),
-            help=(
-                f"qualify this edge with `during {', '.join(there)}` and give `{name}` "
-                "another edge for the other phases"
-            )
-            if there
-            else f"escalate `{name}` to a unit that is there",
+        yield unavailable_escalation(
+            edge.span, name, unit.name, _phases(where), when, there, unit.span
         )
 
 

@@ -17,7 +17,7 @@ from itertools import chain
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation
 from ttuplan.deployment import Deployment, PhaseDeployment
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.coverage import reserve_out_of_reach, reserve_unverifiable
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import available
 from ttuplan.source import NOWHERE, Span
@@ -272,18 +272,16 @@ def _late(
         related.append(
             Label(span=reserve.span, message=f"nearest reserve: {minutes_text(minutes)}")
         )
-    return Diagnostic(
-        code=codes.RESERVE_OUT_OF_REACH,
-        message=f"site `{site.id}` ({site.label}) is out of reach of every reserve in {names}: "
-        f"{detail}",
-        span=site.span,
-        label=f"more than {risk.reserve_within} min from a reserve",
-        related=tuple(related),
-        notes=(
-            f"estimate: great-circle distance x {plan.info.detour:g} at "
-            f"{plan.info.speed_kmh:g} km/h",
-        ),
-        help="place a rayon post or a `role reserve` unit nearer, or review the site's class",
+    return reserve_out_of_reach(
+        site.span,
+        site.id,
+        site.label,
+        names,
+        detail,
+        risk.reserve_within,
+        plan.info.detour,
+        plan.info.speed_kmh,
+        tuple(related),
     )
 
 
@@ -292,30 +290,15 @@ def _unverifiable(
 ) -> Diagnostic:
     phases = ", ".join(f"`{p}`" for p, _ in where)
     unlocated = {r.label: r for _, found in where for r in found}
-    if site.lat is None or site.lon is None:
-        missing = "the site has no coordinates"
-        fix = "give the site coordinates (`at LAT, LON`, or lat/lon cells)"
-    else:
-        listed = ", ".join(sorted(unlocated))
-        missing = (
-            f"no reserve with coordinates is within {risk.reserve_within} min, and these have "
-            f"none: {listed}"
-        )
-        fix = "give the rayon posts (`post ... at LAT, LON`) and reserve bases coordinates"
-    return Diagnostic(
-        code=codes.RESERVE_UNVERIFIABLE,
-        message=f"cannot verify `reserve within {risk.reserve_within}m` for site `{site.id}` "
-        f"in {phases}: {missing}",
-        span=site.span,
-        label="could not be verified",
-        related=(
-            Label(span=risk.reserve_within_span or risk.span, message="the rule"),
-            *(
-                Label(span=r.span, message=f"{label}: no coordinates")
-                for label, r in sorted(unlocated.items())
-            ),
-        ),
-        help=fix,
+    located = site.lat is not None and site.lon is not None
+    return reserve_unverifiable(
+        site.span,
+        site.id,
+        risk.reserve_within,
+        phases,
+        risk.reserve_within_span or risk.span,
+        tuple((label, r.span) for label, r in sorted(unlocated.items())),
+        ", ".join(sorted(unlocated)) if located else None,
     )
 
 

@@ -31,7 +31,7 @@ from ttuplan import model as m
 from ttuplan.check import roster_solve
 from ttuplan.crews import Placed, crews, seniority, staff_of
 from ttuplan.deployment import Deployment
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.time import roster_incomplete
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import overlapping_groups
 from ttuplan.duties import Duty, arc, first_clash, occurrences, shifts_of
@@ -463,24 +463,15 @@ def incomplete(plan: m.Plan, allocation: object) -> Iterable[Diagnostic]:
                 f"no roster of the {listed} listed fills more places: every way of placing "
                 "them was weighed at once (an integer program), not only the order above"
             )
-        yield Diagnostic(
-            code=codes.ROSTER_INCOMPLETE,
-            message=f"{missing} {'place' if missing == 1 else 'places'} of `{unit}` "
-            f"{'has' if missing == 1 else 'have'} nobody in the personnel table ({where}): "
-            + (
-                f"the table lists {listed} of its strength of {strength}"
-                if listed < strength
-                else f"of its {listed} {'person' if listed == 1 else 'people'} listed, "
-                "none is free then"
-            ),
-            span=units[unit].span,
-            label=f"{missing} {'place' if missing == 1 else 'places'} to be named",
-            related=tuple(
-                Label(span=p.span, message=why) for p, why in list(people.values())[:SHOWN]
-            ),
-            notes=tuple(notes),
-            help="add people of this unit to the personnel table, take one of them off the "
-            "duty that keeps them, or lower the demand",
+        yield roster_incomplete(
+            units[unit].span,
+            unit,
+            missing,
+            where,
+            listed,
+            strength,
+            tuple(Label(span=p.span, message=why) for p, why in list(people.values())[:SHOWN]),
+            tuple(notes),
         )
 
 

@@ -13,7 +13,21 @@ from collections.abc import Iterable
 
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.coverage import overcommitted_unit
+from ttuplan.diagnostics.builders.time import (
+    double_booked as double_booked_diagnostic,
+)
+from ttuplan.diagnostics.builders.time import (
+    duty_too_long,
+    person_rest_too_short,
+    reversed_period,
+    shift_gap,
+    shift_overlap,
+    unknown_shift,
+)
+from ttuplan.diagnostics.builders.time import (
+    rest_too_short as rest_too_short_diagnostic,
+)
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import moment, phases_overlap, stretch
 from ttuplan.duties import (
@@ -44,21 +58,7 @@ def reversed_periods(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnosti
 
 
 def _reversed(what: str, start: dt.datetime, end: dt.datetime, span: Span) -> Diagnostic:
-    if end == start:
-        return Diagnostic(
-            code=codes.REVERSED_PERIOD,
-            message=f"{what} ends when it starts ({moment(start)}): it lasts no time",
-            span=span,
-            label="lasts no time",
-            help="give it an end after its start; a date alone means the whole day",
-        )
-    return Diagnostic(
-        code=codes.REVERSED_PERIOD,
-        message=f"{what} ends ({moment(end)}) before it starts ({moment(start)})",
-        span=span,
-        label="ends before it starts",
-        help="swap the dates, or correct the end; a date alone means the whole day",
-    )
+    return reversed_period(span, what, moment(start), None if end == start else moment(end))
 
 
 def shift_gaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
@@ -72,16 +72,14 @@ def shift_gaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         if first is None:
             continue
         start, end = first
-        yield Diagnostic(
-            code=codes.SHIFT_GAP,
-            message=f"no shift of phase `{phase.name}` covers {stretch(start, end)}"
-            + (f" ({count:,} such gaps in all)" if count > 1 else ""),
-            span=phase.span,
-            label="the shifts leave a gap",
-            related=tuple(
-                Label(span=s.span, message=f"{s.start:%H:%M} .. {s.end:%H:%M}") for s in shifts
-            ),
-            help=f"extend a shift or add one covering {start:%H:%M} .. {end:%H:%M}",
+        yield shift_gap(
+            phase.span,
+            phase.name,
+            stretch(start, end),
+            count,
+            f"{start:%H:%M}",
+            f"{end:%H:%M}",
+            tuple(Label(span=s.span, message=f"{s.start:%H:%M} .. {s.end:%H:%M}") for s in shifts),
         )
 
 
@@ -91,14 +89,7 @@ def shift_overlaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]
         for index, first in enumerate(shifts):
             for second in shifts[index + 1 :]:
                 if common_arcs(arc(first), arc(second)):
-                    yield Diagnostic(
-                        code=codes.SHIFT_OVERLAP,
-                        message=f"shifts `{first.name}` and `{second.name}` overlap",
-                        span=second.span,
-                        label="overlaps the shift above",
-                        related=(Label(span=first.span, message=f"`{first.name}`"),),
-                        help="make one shift end where the next begins",
-                    )
+                    yield shift_overlap(second.span, first.name, second.name, first.span)
 
 
 def double_booked(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
@@ -114,29 +105,16 @@ def double_booked(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         for name in person.shifts:
             if name not in names:
                 known = ", ".join(f"`{n}`" for n in sorted(names)) or "none"
-                yield Diagnostic(
-                    code=codes.UNKNOWN_SHIFT,
-                    span=person.span,
-                    message=f"{person.name} ({person.nrp}) is put on shift `{name}`, which no "
-                    "phase has",
-                    label="unknown shift",
-                    help=f"shifts of the plan: {known}",
-                )
+                yield unknown_shift(person.span, f"{person.name} ({person.nrp})", name, known)
         duties = [o for name in dict.fromkeys(person.shifts) for o in worked.get(name, ())]
         clash = _first_clash(duties)
         if clash is not None:
             (p1, s1), (p2, s2) = clash
-            yield Diagnostic(
-                code=codes.DOUBLE_BOOKED,
-                span=person.span,
-                message=f"{person.name} ({person.nrp}) is on `{s1.name}` of `{p1.name}` and "
-                f"`{s2.name}` of `{p2.name}` at the same time",
-                label="double-booked",
-                related=(
-                    Label(span=s1.span, message=s1.name),
-                    Label(span=s2.span, message=s2.name),
-                ),
-                help="take the person off one of the two shifts",
+            yield double_booked_diagnostic(
+                person.span,
+                f"{person.name} ({person.nrp})",
+                (s1.name, p1.name, s1.span),
+                (s2.name, p2.name, s2.span),
             )
 
 
@@ -184,24 +162,15 @@ def duties_too_long(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic
             what = (
                 f"shift `{shift.name}`" if shift else f"phase `{phase.name}`, which has no shifts,"
             )
-            yield Diagnostic(
-                code=codes.DUTY_TOO_LONG,
-                message=f"{what} is one duty of {_hours(longest)}, longer than the duty limit "
-                f"of {_hours(limit)}",
-                span=shift.span if shift else phase.span,
-                label=f"{_hours(longest)} on duty at a stretch",
-                related=(Label(span=where, message=f"duty limit {_hours(limit)}"),)
-                if where
-                else (),
-                help="split the duty into shifts (`shift pagi 06:00 .. 18:00`, `shift malam "
-                f"18:00 .. 06:00`), or allow it in this phase: `duty limit {_hours(longest)}`",
+            yield duty_too_long(
+                shift.span if shift else phase.span, what, _hours(longest), _hours(limit), where
             )
 
 
 def rest_too_short(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP608: a shift whose crew, working it every day of the phase, rests less than the
     plan's `rest` (as TP607, only where the phase has posts: in a phase without, nobody
-    is on duty in its shifts); a person whose listed shifts leave less rest between them."""
+    is on duty in its shifts)."""
     rest = plan.info.rest_minutes
     staffed = {d.phase for d in allocation.deployment.phases if d.posts}
     reported: set[int] = set()
@@ -216,21 +185,16 @@ def rest_too_short(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]
             if count < 2:
                 continue  # on duty once: no next day to rest for
             reported.add(id(shift))
-            yield Diagnostic(
-                code=codes.REST_TOO_SHORT,
-                message=f"the crew of shift `{shift.name}` ({_hours(length)} every day) rests "
-                f"only {_hours(DAY - length)} before its next duty; the plan's rest is "
-                f"{_hours(rest)}",
-                span=shift.span,
-                label=f"{_hours(DAY - length)} of rest",
-                help="add a shift so that each is shorter, or lower `rest` deliberately",
+            yield rest_too_short_diagnostic(
+                shift.span, shift.name, _hours(length), _hours(DAY - length), _hours(rest)
             )
-    yield from _people_rest(plan, rest)
 
 
-def _people_rest(plan: m.Plan, rest: int) -> Iterable[Diagnostic]:
-    """The shifts the table puts a person on, in every phase that has them: what the table
-    says of a person holds whether or not the phase has posts."""
+def people_rest(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
+    """TP610: a person whose listed shifts leave less than the plan's `rest` between them,
+    in every phase that has them: what the table says of a person holds whether or not
+    the phase has posts."""
+    rest = plan.info.rest_minutes
     worked: dict[str, list[Duty]] = {}
     for phase in plan.phases:
         if phase.start < phase.end:
@@ -242,17 +206,15 @@ def _people_rest(plan: m.Plan, rest: int) -> Iterable[Diagnostic]:
         if found is None:
             continue
         first, second, (ends, starts) = found
-        yield Diagnostic(
-            code=codes.REST_TOO_SHORT,
-            span=person.span,
-            message=f"{person.name} ({person.nrp}) rests only {_hours((starts - ends) // _MIN)} "
-            f"between {first.name} (until {moment(ends)}) and {second.name} (from "
-            f"{moment(starts)}); the plan's rest is {_hours(rest)}",
-            label="too little rest",
-            related=tuple(
+        yield person_rest_too_short(
+            person.span,
+            f"{person.name} ({person.nrp})",
+            _hours((starts - ends) // _MIN),
+            _hours(rest),
+            (first.name, moment(ends), second.name, moment(starts)),
+            tuple(
                 Label(span=d.shift.span, message=d.shift.name) for d in (first, second) if d.shift
             ),
-            help="take the person off one of the two shifts",
         )
 
 
@@ -302,14 +264,16 @@ def overcommitted(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
             else f"{part.people} on posts of `{part.phase}`"
             for part in found.parts
         )
-        yield Diagnostic(
-            code=codes.OVERCOMMITTED_UNIT,
-            message=f"`{unit.name}` has {_people(unit.strength or 0)} but {found.committed} are "
-            f"committed at once, {stretch(interval.start, interval.end)} "
-            f"(phases {', '.join(f'`{p}`' for p in interval.phases)} in force): {parts}",
-            span=unit.span,
-            label=f"strength {unit.strength}",
-            related=(
+        yield overcommitted_unit(
+            unit.span,
+            unit.name,
+            _people(unit.strength or 0),
+            unit.strength,
+            found.committed,
+            stretch(interval.start, interval.end),
+            interval.phases,
+            parts,
+            (
                 *(
                     Label(span=part.span, message=f"holds {part.people} in `{part.phase}`")
                     for part in found.parts
@@ -317,8 +281,6 @@ def overcommitted(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
                 ),
                 *(Label(span=phases[p].span, message=f"`{p}`") for p in interval.phases),
             ),
-            help="hold fewer people from this unit in one of the reserves, draw them from "
-            "another unit, or separate the phases in time",
         )
 
 

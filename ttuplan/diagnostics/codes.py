@@ -808,13 +808,14 @@ REST_TOO_SHORT = _code(
     "rest-too-short",
     Family.TIME,
     E,
-    "too little rest between two duties of one person",
+    "a shift leaves its crew too little rest before its next duty",
     """
     Everyone must rest at least the plan's `rest` (default 8h) between two stretches on
     duty. A shift's crew works it every day of its phase, so a shift longer than 16 hours
-    leaves it less than 8 to rest; a person the personnel table puts on two shifts (its
-    `shift` column) must have the rest between them too. Shorten the shift or add one,
-    or take the person off one of the shifts.
+    leaves it less than 8 to rest before the shift comes round again. Add a shift so that
+    each is shorter, or lower `rest` deliberately. (Before TP610, a person the personnel
+    table put on two shifts with too little rest between them was reported under this
+    code too.)
     """,
 )
 ROSTER_INCOMPLETE = _code(
@@ -831,6 +832,21 @@ ROSTER_INCOMPLETE = _code(
     from the place. Add people to the table, free one of those duties, or lower the
     demand. Without a personnel table, rosters show numbered places instead and this is
     never reported.
+    """,
+)
+PERSON_REST_TOO_SHORT = _code(
+    "TP610",
+    "person-rest-too-short",
+    Family.TIME,
+    E,
+    "a person's listed shifts leave too little rest between them",
+    """
+    The personnel table's `shift` column (names separated by `;`) puts a person on shifts
+    that leave less than the plan's `rest` (default 8h) between the end of one and the
+    start of the next: `pagi;malam` (06:00 .. 18:00 and 18:00 .. 06:00) leaves no rest
+    at all. Take the person off one of the shifts in the table. (The shifts themselves
+    may be fine: TP608 is a shift whose own crew cannot rest. Until this code, both were
+    reported as TP608.)
     """,
 )
 ALL_CODES: tuple[Code, ...] = tuple(

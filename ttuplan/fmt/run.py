@@ -7,9 +7,10 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 
 from ttuplan.constants import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.files import outside_plan_folder
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.diagnostics.render.text import render_text
+from ttuplan.diagnostics.report import Reporter
 from ttuplan.fmt.files import find_plan_files, outside, replace_text, unified_diff
 from ttuplan.fmt.formatter import FormatResult, format_text
 from ttuplan.resolve.files import read_file, read_text
@@ -97,11 +98,7 @@ class FormatRun:
         yield from self._problems(problems, sources, f"{path}: not formatted: cannot read it")
 
     def _outside(self, path: str, folder: str) -> Iterator[Message]:
-        problem = Diagnostic(
-            code=codes.OUTSIDE_PLAN_FOLDER,
-            message=f"`{path}` is a symbolic link to a file outside `{folder}`",
-            help="format the file in its own folder; fmt does not follow links out of one",
-        )
+        problem = outside_plan_folder(None, path, "", folder=folder)
         yield from self._problems((problem,), SourceMap(), f"{path}: not formatted")
 
     def _problems(
@@ -109,7 +106,9 @@ class FormatRun:
     ) -> Iterator[Message]:
         self.counts["failed"] += 1
         self._fail(EXIT_PROBLEMS)
-        yield Message(render_text(diagnostics, sources), err=True)
+        reporter = Reporter()  # in source order, as `check` shows them
+        reporter.extend(diagnostics)
+        yield Message(render_text(reporter.report(sources), sources), err=True)
         yield Message(why + "\n", err=True)
 
     def _fail(self, code: int) -> None:

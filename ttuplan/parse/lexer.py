@@ -3,14 +3,19 @@
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from lark import Token
 from lark.exceptions import UnexpectedCharacters
 from lark.lexer import LexerState
 from lark.utils import TextSlice
 
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.syntax import (
+    STRAY,
+    more_unreadable,
+    stray_punctuation,
+    unexpected_character,
+    unterminated_string,
+)
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.parse.grammar import lark_lexer
 from ttuplan.source import Span
@@ -24,12 +29,6 @@ _BAD_RUN = re.compile(_BAD)
 _BLANK_CHARS = " \t\r\n\f\ufeff"
 _BLANKS = re.compile(f"[{_BLANK_CHARS}]+")
 _BAD_STRETCH = re.compile(f"{_BAD}(?:{_BLANKS.pattern}{_BAD})*+")  # possessive: no stack per run
-
-_STRAY = {
-    "=": "`=` is not used in ttuplan: a statement is its keyword, then its values",
-    ":": "`:` is not used after a keyword: a statement is its keyword, then its values",
-    ";": "statements end at the end of the line; `;` is not used",
-}
 
 
 def lex(text: str, file: str) -> tuple[list[Token], list[Diagnostic]]:
@@ -64,15 +63,7 @@ def lex(text: str, file: str) -> tuple[list[Token], list[Diagnostic]]:
             state.line_ctr.feed(TextSlice(text, start, start + length))
     if skipped:
         last = diagnostics[-1]
-        diagnostics.append(
-            Diagnostic(
-                code=last.code,
-                message=f"... and {skipped} more characters or labels that could not be read",
-                span=last_span,
-                label="the last of them",
-                help="this file is probably not a plan file, or was saved in another encoding",
-            )
-        )
+        diagnostics.append(more_unreadable(last, last_span, skipped))
     return tokens, diagnostics
 
 
@@ -109,34 +100,7 @@ def _describe(text: str, file: str, start: int, length: int, line: int, column: 
     width = min(length, 200)
     span = Span(file, line, column, line, column + width)
     if char == '"':
-        return Diagnostic(
-            code=codes.UNTERMINATED_STRING,
-            message='this label has no closing `"` on its line',
-            span=span,
-            label="label starts here",
-            help='close the label with `"` before the end of the line',
-        )
-    if char in _STRAY and length == 1:
-        return Diagnostic(
-            code=codes.STRAY_PUNCTUATION,
-            message=f"unexpected `{char}`",
-            span=span,
-            label="remove this",
-            help=_STRAY[char] + ", as in `strength 425`",
-        )
-    shown = text[start : start + min(length, 12)]
-    return Diagnostic(
-        code=codes.UNEXPECTED_CHARACTER,
-        message=f"unexpected {_char_words(shown)}",
-        span=span,
-        label="not part of the language",
-        help="put text in double quotes if it belongs in a label; remove it otherwise",
-    )
-
-
-def _char_words(shown: str) -> str:
-    char = shown[0]
-    if char.isprintable() and not char.isspace():
-        return f"character{'s' if len(shown) > 1 else ''} `{shown}`"
-    name = unicodedata.name(char, "control character")
-    return f"character U+{ord(char):04X} ({name})"
+        return unterminated_string(span)
+    if char in STRAY and length == 1:
+        return stray_punctuation(span, char)
+    return unexpected_character(span, text[start : start + min(length, 12)])

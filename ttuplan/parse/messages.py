@@ -8,13 +8,11 @@ from dataclasses import dataclass
 
 from lark import Token
 
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders import syntax
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.parse.grammar import keyword_terminals
 from ttuplan.parse.words import expected_words, found_words
 from ttuplan.source import Span
-
-_VALUE_TYPES = {"NAME", "NUMBER", "DATE", "TIME", "DURATION", "STRING"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -52,12 +50,8 @@ def unexpected_token(
 
     if token.type == "NAME" and "STRING" in expected:
         label = _label_guess(tokens, index)
-        return Diagnostic(
-            code=codes.UNQUOTED_LABEL,
-            message=f"the label `{label}` needs double quotes",
-            span=span.through(token_span(file, tokens[_label_end(tokens, index)])),
-            label="a label is written in quotes",
-            help=f'write it as "{label}"',
+        return syntax.unquoted_label(
+            span.through(token_span(file, tokens[_label_end(tokens, index)])), label
         )
     statement_start = expected_keywords and _starts_line(tokens, index)
     if statement_start and (token.type == "NAME" or token.type in keywords):
@@ -70,57 +64,37 @@ def unexpected_token(
             else []
         )
         accepted = ", ".join(f"`{k}`" for k in expected_keywords)
-        return Diagnostic(
-            code=codes.UNKNOWN_KEYWORD,
-            message=f"`{token}` is not a statement{where or ' here'}"
-            if token.type in keywords
-            else f"unknown statement `{token}`{where}",
-            span=span,
-            label=f"did you mean `{close[0]}`?" if close else "not a statement here",
-            notes=(f"statements allowed here: {accepted}",),
-            help=f"write `{close[0]}`" if close else "use one of the statements listed above",
+        return syntax.unknown_keyword(
+            span,
+            str(token),
+            where,
+            accepted,
+            close[0] if close else None,
+            is_keyword=token.type in keywords,
         )
     if token.type in keywords and "NAME" in expected:
-        return Diagnostic(
-            code=codes.UNEXPECTED_TOKEN,
-            message=f"`{token}` is a keyword and cannot be used as a name",
-            span=span,
-            label="a name was expected here",
-            help=f"choose another name, such as `{token}_1`",
-        )
+        return syntax.unexpected_token(span, "keyword-as-name", found=str(token))
     if token.type == "RBRACE" and block is None:
-        return Diagnostic(
-            code=codes.UNEXPECTED_TOKEN,
-            message="this `}` closes no block",
-            span=span,
-            label="unmatched `}`",
-            help="remove it, or look above for a block closed twice",
-        )
+        return syntax.unexpected_token(span, "unmatched-close")
     if token.type == "LBRACE" and block is not None and "RBRACE" in expected:
-        return Diagnostic(
-            code=codes.UNEXPECTED_TOKEN,
-            message=f"a block cannot open inside {block.keyword} `{block.name}`",
-            span=span,
-            label="unexpected `{`",
-            related=(Label(span=token_span(file, block.brace), message="the open block"),),
-            help="close the block above with `}` first",
+        return syntax.unexpected_token(
+            span,
+            "block-in-block",
+            block=f"{block.keyword} `{block.name}`",
+            brace=token_span(file, block.brace),
         )
     if "LBRACE" in expected and token.type not in {"STRING", "LBRACE"} and block is None:
         opener = _declaration_keyword(tokens, index)
         found = found_words(token.type, token)
-        return Diagnostic(
-            code=codes.UNEXPECTED_TOKEN,
-            message=f"expected `{{` to open the {opener} block, found {found}",
-            span=span,
-            label="expected `{`",
-            help=f"put `{{` at the end of the {opener} line and `}}` after its last statement",
-        )
-    return Diagnostic(
-        code=codes.UNEXPECTED_TOKEN,
-        message=f"unexpected {found_words(token.type, token)}{where}",
-        span=span,
-        label=f"expected {expected_words(expected)}",
-        help=_generic_help(token, expected),
+        return syntax.unexpected_token(span, "no-open-brace", found=found, block=opener)
+    return syntax.unexpected_token(
+        span,
+        "token",
+        found=found_words(token.type, token),
+        expected=expected_words(expected),
+        where=where,
+        found_type=token.type,
+        expected_types=frozenset(expected),
     )
 
 
@@ -130,50 +104,23 @@ def incomplete_line(
     """A line that ends before its statement does: blamed on the line, not on the next one."""
     where = f" in {block.keyword} `{block.name}`" if block else ""
     if expected == {"LBRACE"}:
-        return Diagnostic(
-            code=codes.UNEXPECTED_TOKEN,
-            message="this declaration needs `{` at the end of its line",
-            span=token_span(file, last),
-            label="expected `{` after this",
-            help="open the block with `{` here and close it with `}` after its last statement",
-        )
-    return Diagnostic(
-        code=codes.UNEXPECTED_TOKEN,
-        message=f"the line ends too early{where}: {expected_words(expected)} must follow `{last}`",
-        span=token_span(file, last),
-        label=f"expected {expected_words(expected)} after this",
-        help="complete the statement on this line",
+        return syntax.unexpected_token(token_span(file, last), "line-needs-brace")
+    return syntax.unexpected_token(
+        token_span(file, last),
+        "line-ends-early",
+        found=str(last),
+        expected=expected_words(expected),
+        where=where,
     )
 
 
 def unclosed_block(file: str, block: OpenBlock, stop: Token | None) -> Diagnostic:
     """A `{` with no `}` before the next declaration (`stop`) or the end of the file."""
-    related: tuple[Label, ...] = ()
-    if stop is not None:
-        related = (Label(span=token_span(file, stop), message="the next declaration starts here"),)
-        help = f"add `}}` on its own line before line {stop.line}"
-    else:
-        help = "add `}` after the block's last statement"
-    return Diagnostic(
-        code=codes.UNCLOSED_BLOCK,
-        message=f"the block of {block.keyword} `{block.name}` is never closed",
-        span=token_span(file, block.brace),
-        label="this `{` has no matching `}`",
-        related=related,
-        help=help,
+    return syntax.unclosed_block(
+        token_span(file, block.brace),
+        f"{block.keyword} `{block.name}`",
+        token_span(file, stop) if stop is not None else None,
     )
-
-
-def _generic_help(token: Token, expected: set[str]) -> str:
-    if token.type == "$END":
-        return "the file ends in the middle of a statement; complete it"
-    if expected <= {"NUMBER"}:
-        return "write a number here"
-    if "NAME" in expected and token.type == "STRING":
-        return "names are written without quotes, in snake_case: `polres_ttu`"
-    if "COMMA" in expected and token.type in _VALUE_TYPES:
-        return "separate the items of a list with `,`"
-    return "compare the line with the language tour in the README"
 
 
 def _starts_line(tokens: Sequence[Token], index: int) -> bool:

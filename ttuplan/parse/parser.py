@@ -19,7 +19,7 @@ from lark.exceptions import UnexpectedInput, UnexpectedToken
 from lark.parsers.lalr_interactive_parser import InteractiveParser
 from lark.parsers.lalr_parser_state import ParserState
 
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders import syntax
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.parse.grammar import lark_parser
 from ttuplan.parse.lexer import lex
@@ -38,7 +38,8 @@ _DECLARATION_TOO = frozenset({"FORCE", "KIND", "RISK", "DISTRICT", "GUARD"})
 
 @dataclass(frozen=True, slots=True)
 class ParseResult:
-    """The syntax tree of what could be parsed, and every syntax error found."""
+    """The syntax tree of what could be parsed, and every syntax error found (in the order
+    found: the lexer's, then the parser's; the Reporter puts them in source order)."""
 
     tree: Tree[Token]
     diagnostics: tuple[Diagnostic, ...]
@@ -57,12 +58,7 @@ def parse(text: str, file: str) -> ParseResult:
     tokens, diagnostics = lex(text, file)
     recovery = _Recovery(tokens=tokens, file=file, diagnostics=diagnostics)
     recovery.run()
-    ordered = sorted(recovery.diagnostics, key=_position)
-    return ParseResult(Tree("start", recovery.children), tuple(ordered))
-
-
-def _position(diagnostic: Diagnostic) -> tuple[int, int]:
-    return diagnostic.span.sort_key() if diagnostic.span else (0, 0)
+    return ParseResult(Tree("start", recovery.children), tuple(recovery.diagnostics))
 
 
 _Checkpoint = tuple[ParserState[str], list[OpenBlock]]
@@ -145,12 +141,8 @@ class _Recovery:
         if index < len(tokens):
             line = tokens[index].line or 1
             self.diagnostics.append(
-                Diagnostic(
-                    code=codes.UNEXPECTED_TOKEN,
-                    message=f"... and more syntax errors after the first {MAX_SYNTAX_ERRORS}",
-                    span=Span(self.file, line, 1, line, 2),
-                    label="the file was not read past here",
-                    help="fix the errors above and check again; one cause often explains many",
+                syntax.unexpected_token(
+                    Span(self.file, line, 1, line, 2), "too-many", limit=MAX_SYNTAX_ERRORS
                 )
             )
         elif self.fed and self.abandoned is None:

@@ -8,9 +8,8 @@ from typing import TypeVar
 
 from ttuplan import model as m
 from ttuplan import progress
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
-from ttuplan.diagnostics.order import in_source_order
+from ttuplan.diagnostics.builders.names import duplicate_definition, missing_statement
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.resolve.assemble import Assembler
 from ttuplan.resolve.files import DISK, PlanFolder, Reader, load_modules, read_text
 from ttuplan.resolve.hierarchy import parent_loops
@@ -22,7 +21,8 @@ from ttuplan.syntax import nodes as n
 
 @dataclass(frozen=True, slots=True)
 class Resolved:
-    """A resolved plan (None when the plan could not be read far enough) and its problems."""
+    """A resolved plan (None when the plan could not be read far enough) and its problems,
+    in the order found (the pipeline's Reporter caps and orders them)."""
 
     plan: m.Plan | None
     diagnostics: tuple[Diagnostic, ...]
@@ -39,7 +39,7 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
         loaded = load_modules(entry, folder, sources, reader)
     problems = list(loaded.problems)
     if loaded.syntax_failed:
-        return Resolved(None, in_source_order(problems, sources), sources)
+        return Resolved(None, tuple(problems), sources)
     symbols = Symbols(places=[] if reader.record_uses else None)
     declarations = loaded.declarations
     plans = [d for d in declarations if isinstance(d, n.Block) and d.keyword == "plan"]
@@ -48,32 +48,11 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
             keyword = "phase" if isinstance(declaration, n.Phase) else declaration.keyword
             symbols.define(declaration.name.value, keyword, declaration.name.span)
     if not plans:
-        problems.append(
-            Diagnostic(
-                code=codes.MISSING_STATEMENT,
-                message=f"`{entry}` has no `plan` block",
-                span=Span(entry, 1, 1, 1, 2),
-                label="the plan starts here",
-                notes=(
-                    "a file that a plan includes is checked through that plan: give the "
-                    "plan's folder or its plan.ttup",
-                ),
-                help='start the file with `plan NAME "Title" { authority "..." }`',
-            )
-        )
+        problems.append(missing_statement(Span(entry, 1, 1, 1, 2), entry, "plan", "", entry=True))
         problems.extend(symbols.problems)
-        return Resolved(None, in_source_order(problems, sources), sources, symbols)
+        return Resolved(None, tuple(problems), sources, symbols)
     for extra in plans[1:]:
-        problems.append(
-            Diagnostic(
-                code=codes.DUPLICATE_DEFINITION,
-                message="a plan has one `plan` block",
-                span=extra.name.span,
-                label="a second plan block",
-                related=(Label(span=plans[0].name.span, message="the first plan block"),),
-                help="merge the two blocks, or check the plan in two runs",
-            )
-        )
+        problems.append(duplicate_definition(extra.name.span, plans[0].name.span))
 
     site_ids: dict[str, Span] = {}
     nrps: dict[str, Span] = {}
@@ -108,7 +87,7 @@ def resolve(entry: str, reader: Reader = DISK) -> Resolved:
     problems.extend(parent_loops(assembler.parents, (unit.name for unit in plan.units)))
     problems.extend(symbols.unused())
     problems.extend(symbols.problems)
-    return Resolved(plan, in_source_order(problems, sources), sources, symbols)
+    return Resolved(plan, tuple(problems), sources, symbols)
 
 
 def _assemble(

@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 
 from ttuplan import model as m
 from ttuplan.constants import LANGUAGES
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.names import invalid_value
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.resolve.body import Body, missing
 from ttuplan.resolve.names import COMMANDS, Symbols
@@ -46,22 +46,14 @@ class Assembler:
     def refs(self, names: tuple[n.Name, ...], kinds: tuple[str, ...], what: str) -> tuple[str, ...]:
         return tuple(r for name in names if (r := self.ref(name, kinds, what)) is not None)
 
-    def invalid(self, span: Span, message: str, label: str, help: str) -> None:
-        self.problems.append(
-            Diagnostic(code=codes.INVALID_VALUE, message=message, span=span, label=label, help=help)
-        )
-
     def people(self, number: n.Number, limit: int, what: str) -> int | None:
         """A count of people, None if refused: not whole, or past `limit` (reported)."""
         value = number.value
         if not isinstance(value, int):
             return None
         if value > limit:
-            self.invalid(
-                number.span,
-                f"{value:,} is more {what} than ttuplan accepts",
-                f"at most {limit:,}",
-                f"check the number; ttuplan takes at most {limit:,} {what}",
+            self.problems.append(
+                invalid_value(number.span, "too-many", f"{value:,}", what=what, limit=limit)
             )
             return None
         return value
@@ -72,12 +64,7 @@ class Assembler:
         try:
             return _end(moment)
         except OverflowError:
-            self.invalid(
-                moment.span,
-                "the whole of 9999-12-31 ends past the last date ttuplan can count",
-                "a date alone means up to the next midnight",
-                "give the end a time: `9999-12-31 23:59`, or an earlier date",
-            )
+            self.problems.append(invalid_value(moment.span, "end-of-time"))
             return None
 
     def contact(self, body: Body) -> m.Contact:
@@ -117,22 +104,14 @@ class Assembler:
             if statement.name.value in LANGUAGES:
                 language = statement.name.value
             else:
-                self.invalid(
-                    statement.name.span,
-                    f"no language `{statement.name.value}`",
-                    "ttuplan writes Bahasa Indonesia (`id`) and English (`en`)",
-                    "write `language id` or `language en`",
+                self.problems.append(
+                    invalid_value(statement.name.span, "language", statement.name.value)
                 )
         timezone = body.text("timezone") or "Asia/Makassar"
         if body.has("timezone") and not self._timezone_known(timezone):
             statement_t = body.get("timezone", n.TextStatement)
             assert statement_t is not None
-            self.invalid(
-                statement_t.values[0].span,
-                f"no time zone `{timezone}`",
-                "not an IANA time zone",
-                'NTT is "Asia/Makassar" (WITA, UTC+8)',
-            )
+            self.problems.append(invalid_value(statement_t.values[0].span, "timezone", timezone))
         rest = body.get("rest", n.DurationStatement)
         duty = body.get("duty limit", n.DurationStatement)
         speed = body.get("travel speed", n.TravelSpeed)
@@ -304,12 +283,7 @@ class Assembler:
         if parent is not None and parent_name is not None:
             self.parents.setdefault(block.name.value, (parent_name, parent.name.span))
         if role is not None and role.name.value not in ROLES:
-            self.invalid(
-                role.name.span,
-                f"no role `{role.name.value}`",
-                "the only role is `reserve`",
-                "write `role reserve`, or remove the line",
-            )
+            self.problems.append(invalid_value(role.name.span, "role", role.name.value))
         return m.Unit(
             name=block.name.value,
             label=block.label.value,

@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders.names import duplicate_statement, missing_statement
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
 
@@ -61,16 +61,7 @@ class Body:
                 self.repeated.setdefault(keyword, []).append(statement)
             elif keyword in self.single:
                 self.problems.append(
-                    Diagnostic(
-                        code=codes.DUPLICATE_STATEMENT,
-                        message=f"`{keyword}` is given twice in {owner}",
-                        span=statement.span,
-                        label="given again here",
-                        related=(
-                            Label(span=self.single[keyword].span, message="first given here"),
-                        ),
-                        help="keep one of them",
-                    )
+                    duplicate_statement(statement.span, keyword, owner, self.single[keyword].span)
                 )
             else:
                 self.single[keyword] = statement
@@ -97,10 +88,4 @@ class Body:
 
 
 def missing(owner: str, what: str, span: Span, example: str) -> Diagnostic:
-    return Diagnostic(
-        code=codes.MISSING_STATEMENT,
-        message=f"{owner} has no `{what}`",
-        span=span,
-        label=f"`{what}` is needed here",
-        help=f"add a line such as `{example}` to its block",
-    )
+    return missing_statement(span, owner, what, example)

@@ -16,7 +16,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ttuplan import progress
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.files import (
+    duplicate_include,
+    file_not_found,
+    file_too_large,
+    include_cycle,
+    not_utf8,
+    outside_plan_folder,
+)
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.parse import parse
 from ttuplan.source import SourceMap, Span
@@ -111,23 +118,11 @@ class PlanFolder:
 
 
 def _not_found(reference: nodes.Text, why: str) -> Diagnostic:
-    return Diagnostic(
-        code=codes.FILE_NOT_FOUND,
-        message=f"no file `{reference.value[:80]}`",
-        span=reference.span,
-        label=why,
-        help="paths are relative to the file that names them; check the spelling",
-    )
+    return file_not_found(reference.span, reference.value, why)
 
 
 def _outside(reference: nodes.Text, why: str) -> Diagnostic:
-    return Diagnostic(
-        code=codes.OUTSIDE_PLAN_FOLDER,
-        message=f"`{reference.value}` is outside the plan's folder",
-        span=reference.span,
-        label=why,
-        help="copy the file into the plan's folder and name it by a relative path",
-    )
+    return outside_plan_folder(reference.span, reference.value, why)
 
 
 class Reader:
@@ -189,22 +184,9 @@ def read_text(
     try:
         data = reader.read(path)
     except TooLarge as error:
-        return Diagnostic(
-            code=codes.FILE_TOO_LARGE,
-            message=f"`{path}` is too large: {error.strerror}",
-            span=at,
-            label=error.strerror or "too large",
-            help="split the file, or check that it is the file you meant",
-        )
+        return file_too_large(at, path, error.strerror)
     except OSError as error:
-        why = error.strerror or "unreadable"
-        return Diagnostic(
-            code=codes.FILE_NOT_FOUND,
-            message=f"cannot read `{path}`: {why}",
-            span=at,
-            label=why,
-            help="check that the file exists and can be read",
-        )
+        return file_not_found(at, path, error.strerror or "unreadable", unreadable=True)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -230,13 +212,7 @@ def _not_utf8(path: str, data: bytes, offset: int, sources: SourceMap) -> Diagno
     column = len(data[line_start:offset].decode("utf-8", "replace")) + 1
     shown_line = raw_line[:400].decode("utf-8", "replace")
     sources.add(path, "\n" * (line - 1) + shown_line)
-    return Diagnostic(
-        code=codes.NOT_UTF8,
-        message=f"`{path}` is not UTF-8 text",
-        span=Span(path, line, column, line, column + 1),
-        label=f"byte 0x{data[offset]:02X} cannot start a UTF-8 character",
-        help='save the file as UTF-8 (in a spreadsheet: "CSV UTF-8")',
-    )
+    return not_utf8(path, Span(path, line, column, line, column + 1), data[offset])
 
 
 @dataclass
@@ -291,17 +267,8 @@ def load_modules(
             loaded.problems.append(_cycle(declaration, stack))
             loaded.syntax_failed = True
         elif real in included:
-            first = included[real]
-            related = (Label(span=first, message="first included here"),) if first else ()
             loaded.problems.append(
-                Diagnostic(
-                    code=codes.DUPLICATE_INCLUDE,
-                    message=f"`{declaration.path.value}` is already included",
-                    span=declaration.path.span,
-                    label="included again",
-                    related=related,
-                    help="remove this include",
-                )
+                duplicate_include(declaration.path.span, declaration.path.value, included[real])
             )
         else:
             _open(target, declaration.path.span, chain, sources, loaded, included, reader)
@@ -346,11 +313,4 @@ def _open(
 def _cycle(closing: nodes.FileReference, stack: list[tuple[str, Span | None]]) -> Diagnostic:
     hops = tuple(Label(span=span, message=f"includes {path}") for path, span in stack[1:] if span)
     names = " -> ".join([*(path for path, _ in stack), stack[0][0]])
-    return Diagnostic(
-        code=codes.INCLUDE_CYCLE,
-        message=f"files include each other in a loop: {names}",
-        span=closing.path.span,
-        label="this include closes the loop",
-        related=hops,
-        help="remove the include that closes the loop",
-    )
+    return include_cycle(closing.path.span, names, hops)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders.names import parent_loop
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.source import Span
 
 MAX_HOPS_SHOWN = 10  # a loop of thousands of units is named by its first ones and a count
@@ -32,21 +32,4 @@ def parent_loops(parents: dict[str, tuple[str, Span]], order: Iterable[str]) -> 
 
 
 def _loop(units: list[str], parents: dict[str, tuple[str, Span]]) -> Diagnostic:
-    shown = units[:MAX_HOPS_SHOWN]
-    if len(units) == 1:
-        message = f"unit `{units[0]}` is its own parent"
-    else:
-        more = f" -> ... ({len(units) - len(shown):,} more)" if len(units) > len(shown) else ""
-        names = " -> ".join(f"`{name}`" for name in shown)
-        message = f"units are each other's parent in a loop: {names}{more} -> `{units[0]}`"
-    return Diagnostic(
-        code=codes.PARENT_LOOP,
-        message=message,
-        span=parents[units[0]][1],
-        label="this `parent` is on the loop",
-        related=tuple(
-            Label(span=parents[name][1], message=f"`{name}` has parent `{parents[name][0]}`")
-            for name in shown[1:]
-        ),
-        help="remove the `parent` of the unit at the top of the hierarchy",
-    )
+    return parent_loop(units, units[:MAX_HOPS_SHOWN], parents)

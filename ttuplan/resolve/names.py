@@ -11,8 +11,13 @@ import functools
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders.names import (
+    duplicate_definition,
+    undefined_name,
+    unused_definition,
+    wrong_kind_of_name,
+)
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.source import Span
 
 # What each declaration keyword defines, in words.
@@ -73,18 +78,12 @@ class Symbols:
         first = self.definitions.get(key)
         if first is not None:
             self.problems.append(
-                Diagnostic(
-                    code=codes.DUPLICATE_DEFINITION,
-                    message=f"`{name}` is defined twice",
-                    span=span,
-                    label=f"defined again here as {WORDS.get(kind, kind)}",
-                    related=(
-                        Label(
-                            span=first.span,
-                            message=f"first defined here as {WORDS.get(first.kind, first.kind)}",
-                        ),
-                    ),
-                    help="rename one of them, or remove the copy",
+                duplicate_definition(
+                    span,
+                    first.span,
+                    name,
+                    WORDS.get(kind, kind),
+                    WORDS.get(first.kind, first.kind),
                 )
             )
             return False
@@ -118,14 +117,8 @@ class Symbols:
             self.places.append(((NAMESPACES[definition.kind], name), span))
         if definition.kind not in allowed:
             self.problems.append(
-                Diagnostic(
-                    code=codes.WRONG_KIND_OF_NAME,
-                    message=f"`{name}` is {WORDS[definition.kind]}, but {what} takes "
-                    f"{_either(allowed)}",
-                    span=span,
-                    label=f"not {_either(allowed)}",
-                    related=(Label(span=definition.span, message=f"`{name}` is defined here"),),
-                    help=f"name {_either(allowed)} here",
+                wrong_kind_of_name(
+                    span, name, WORDS[definition.kind], what, _either(allowed), definition.span
                 )
             )
             return False
@@ -134,21 +127,18 @@ class Symbols:
     def undefined(self, name: str, kinds: tuple[str, ...], span: Span, what: str) -> Diagnostic:
         candidates = [d.name for d in self.definitions.values() if d.kind in kinds]
         close = suggest(name, candidates)
-        related: tuple[Label, ...] = ()
         found = self.lookup(close, kinds) if close else None
         if close and found is not None:
             # The use was meant for `close`: do not also call that definition unused.
             self.add_uses(found.kind, close)
-            related = (Label(span=found.span, message=f"`{close}` is defined here"),)
-        return Diagnostic(
-            code=codes.UNDEFINED_NAME,
-            message=f"{_either(kinds)} named `{name}` is not defined",
-            span=span,
-            label=f"did you mean `{close}`?" if close else f"used in {what}",
-            related=related,
-            help=f"write `{close}`"
-            if close
-            else f'define it (`{kinds[0]} {name} "..."`) or correct the name',
+        return undefined_name(
+            span,
+            name,
+            _either(kinds),
+            kinds[0],
+            what,
+            found.span if close and found is not None else None,
+            suggestion=close,
         )
 
     def unused(self) -> list[Diagnostic]:
@@ -157,13 +147,7 @@ class Symbols:
             key = (NAMESPACES[definition.kind], definition.name)
             if definition.kind in MUST_BE_USED and not self.uses.get(key):
                 found.append(
-                    Diagnostic(
-                        code=codes.UNUSED_DEFINITION,
-                        message=f"{WORDS[definition.kind]} `{definition.name}` is never used",
-                        span=definition.span,
-                        label="defined here, used nowhere",
-                        help="remove it, or check the spelling where it was meant to be used",
-                    )
+                    unused_definition(definition.span, definition.name, WORDS[definition.kind])
                 )
         return found
 

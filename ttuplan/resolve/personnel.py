@@ -3,8 +3,8 @@ optionally phone, shift, district, village, leader)."""
 
 from __future__ import annotations
 
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders.data import bad_cell, duplicate_id
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.model import Person
 from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.tables import Table, check_reference
@@ -38,37 +38,21 @@ def load_personnel(
             ok = check_reference(table, row, "district", symbols, "district", districts) and ok
         leader = row.cells.get("leader", "").strip().lower()
         if leader not in YES | NO:
-            table.report(
-                codes.BAD_CELL,
-                row.line,
-                "leader",
-                message=f"`{leader}` is not yes or no",
-                label="yes or no",
-                help="write `ya` (or 1, yes) for a person who may lead a post; leave it empty "
-                "otherwise",
-            )
+            table.report(row.line, "leader", bad_cell, "yes-no", leader)
             ok = False
         if not nrp or not row.cells["name"].strip():
             column = "nrp" if not nrp else "name"
             table.report(
-                codes.BAD_CELL,
                 row.line,
                 column,
-                message=f"the {column} cell is empty",
-                label="empty",
-                help="every person needs an NRP and a name",
+                bad_cell,
+                "empty",
+                what=column,
+                fix="every person needs an NRP and a name",
             )
             continue
         if nrp in seen:
-            table.report(
-                codes.DUPLICATE_ID,
-                row.line,
-                "nrp",
-                message=f"the NRP `{nrp}` is listed twice",
-                label="listed again here",
-                help="list every person once",
-                related=(Label(span=seen[nrp], message="first here"),),
-            )
+            table.report(row.line, "nrp", duplicate_id, nrp, seen[nrp], person=True)
             continue
         if not ok:
             continue

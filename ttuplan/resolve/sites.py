@@ -7,8 +7,8 @@ import re
 from operator import attrgetter, itemgetter
 
 from ttuplan import progress
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Diagnostic, Label
+from ttuplan.diagnostics.builders.data import bad_cell, duplicate_id
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.model import Site
 from ttuplan.resolve.names import Symbols
 from ttuplan.resolve.tables import ID_PATTERN, Row, Table, check_reference, number_cell
@@ -187,12 +187,12 @@ def _slow_row(
     if lat_ok and lon_ok and (lat is None) != (lon is None):
         missing = "lon" if lon is None else "lat"
         table.report(
-            codes.BAD_CELL,
             row.line,
             missing,
-            message=f"the {missing} cell is empty",
-            label="empty",
-            help="give both lat and lon, or leave both empty",
+            bad_cell,
+            "empty",
+            what=missing,
+            fix="give both lat and lon, or leave both empty",
         )
         lat_ok = False
     if not (ok and voters_ok and lat_ok and lon_ok):
@@ -218,29 +218,15 @@ def _check_id(
     table: Table, line: int, site_id: str, symbols: Symbols, seen: dict[str, Span]
 ) -> bool:
     if not ID_PATTERN.fullmatch(site_id):
-        table.report(
-            codes.BAD_CELL,
-            line,
-            "id",
-            message=f"the id `{site_id[:40]}` is not snake_case",
-            label="not snake_case",
-            help="ids are lower-case letters, digits and underscores: `tps_001_bokon`",
-        )
+        table.report(line, "id", bad_cell, "id", site_id)
         return False
     first = seen.get(site_id)
     declared = symbols.lookup(site_id, ("site",))
     if first is None and declared is not None:
         first = declared.span
     if first is not None:
-        table.report(
-            codes.DUPLICATE_ID,
-            line,
-            "id",
-            message=f"the id `{site_id}` is used twice",
-            label="used again here",
-            help="give every site its own id",
-            related=(Label(span=first, message="first used here"),),
-        )
+        again = first
+        table.report(line, "id", duplicate_id, site_id, again)
         return False
     return True
 

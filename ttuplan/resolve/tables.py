@@ -12,13 +12,24 @@ import io
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from typing import Concatenate, ParamSpec
 
-from ttuplan.diagnostics import codes
-from ttuplan.diagnostics.model import Code, Diagnostic, Label
+from ttuplan.diagnostics.builders.data import (
+    bad_cell,
+    duplicate_column,
+    empty_table,
+    malformed_row,
+    missing_column,
+    too_many_bad_rows,
+    unknown_column,
+    unknown_name_in_table,
+)
+from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.resolve.names import Symbols, suggest
 from ttuplan.source import SourceMap, Span
 
 # Fewer than the text report's 50, so that the closing "... and N more bad rows" shows.
+P = ParamSpec("P")
 MAX_ROW_PROBLEMS = 40
 MAX_HEADER_PROBLEMS = 10  # unknown or repeated columns listed one by one, then counted
 ID_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
@@ -67,26 +78,17 @@ class Table:
 
     def _check_header(self, required: tuple[str, ...], optional: tuple[str, ...]) -> bool:
         if not self.header_line:
-            self.problems.append(
-                Diagnostic(
-                    code=codes.MISSING_COLUMN,
-                    message=f"`{self.path}` has no header line",
-                    span=Span(self.path, 1, 1, 1, 2),
-                    label="empty table",
-                    help=f"start the table with the line `{','.join(required)}`",
-                )
-            )
+            self.problems.append(missing_column(Span(self.path, 1, 1, 1, 2), self.path, required))
             return False
         try:
             self.columns = [c.strip().lower() for c in next(csv.reader([self.header]))]
         except csv.Error as error:
             self.problems.append(
-                Diagnostic(
-                    code=codes.MALFORMED_ROW,
-                    message=f"the header line cannot be read as CSV: {str(error)[:80]}",
-                    span=Span(self.path, self.header_line, 1, self.header_line, 2),
-                    label="the header",
-                    help=f"start the table with the line `{','.join(required)}`",
+                malformed_row(
+                    Span(self.path, self.header_line, 1, self.header_line, 2),
+                    "header",
+                    error=str(error),
+                    required=required,
                 )
             )
             return False
@@ -95,15 +97,7 @@ class Table:
         span = Span(self.path, self.header_line, 1, self.header_line, width + 1)
         if missing:
             self.problems.append(
-                Diagnostic(
-                    code=codes.MISSING_COLUMN,
-                    message=f"the table lacks the column{'s' if len(missing) > 1 else ''} "
-                    + ", ".join(f"`{c}`" for c in missing),
-                    span=span,
-                    label="the header",
-                    notes=(f"required: {', '.join(required)}; optional: {', '.join(optional)}",),
-                    help="add the missing columns to the header and to every row",
-                )
+                missing_column(span, self.path, required, optional, tuple(missing))
             )
             return False
         known = (*required, *optional)
@@ -113,23 +107,16 @@ class Table:
         for index, column in unknown[:MAX_HEADER_PROBLEMS]:
             close = suggest(column, known)
             self.problems.append(
-                Diagnostic(
-                    code=codes.UNKNOWN_COLUMN,
-                    message=f"ttuplan does not use the column `{column}`",
-                    span=self.cell_span(self.header_line, index),
-                    label=f"did you mean `{close}`?" if close else "ignored",
-                    help=f"rename it `{close}`" if close else "remove the column, or ignore this",
-                )
+                unknown_column(self.cell_span(self.header_line, index), column, close)
             )
         if len(unknown) > MAX_HEADER_PROBLEMS:
             self.problems.append(
-                Diagnostic(
-                    code=codes.UNKNOWN_COLUMN,
-                    message=f"... and {len(unknown) - MAX_HEADER_PROBLEMS:,} more columns "
-                    "ttuplan does not use",
-                    span=self.cell_span(self.header_line, unknown[MAX_HEADER_PROBLEMS][0]),
-                    label=f"{len(unknown):,} unknown columns in all; the first not listed",
-                    help="check that this is the table you meant; the columns are ignored",
+                unknown_column(
+                    self.cell_span(self.header_line, unknown[MAX_HEADER_PROBLEMS][0]),
+                    "",
+                    None,
+                    more=len(unknown) - MAX_HEADER_PROBLEMS,
+                    total=len(unknown),
                 )
             )
         return True
@@ -144,18 +131,10 @@ class Table:
             first.setdefault(column, index)
         for index, column in repeated[:MAX_HEADER_PROBLEMS]:
             self.problems.append(
-                Diagnostic(
-                    code=codes.DUPLICATE_COLUMN,
-                    message=f"the header names the column `{column}` twice",
-                    span=self.cell_span(self.header_line, index),
-                    label="named again here",
-                    related=(
-                        Label(
-                            span=self.cell_span(self.header_line, first[column]),
-                            message="first named here",
-                        ),
-                    ),
-                    help="rename or remove one of them: which one holds the value is unclear",
+                duplicate_column(
+                    self.cell_span(self.header_line, index),
+                    column,
+                    self.cell_span(self.header_line, first[column]),
                 )
             )
         return not repeated
@@ -192,33 +171,18 @@ class Table:
         self.last_line = line
         if raw[0].startswith("#") and len(raw) <= len(self.columns):
             return
-        self.report(
-            codes.MALFORMED_ROW,
-            line,
-            None,
-            message=f"this row has {len(raw)} cells; the header has {len(self.columns)}",
-            label=f"{len(raw)} cells",
-            help='quote cells that contain commas: "Kantor Camat, Lama"',
-        )
+        cells, columns = len(raw), len(self.columns)
+        self.report(line, None, malformed_row, "cells", cells=cells, columns=columns)
 
     def unreadable(self, line: int, error: csv.Error) -> None:
         """The csv module gave up at `line`: report it; the rest of the table is not read."""
         self.records += 1
         self.last_line = line
         if "field limit" in str(error):
-            message = f"a cell here runs past {csv.field_size_limit():,} characters"
-            help = 'close the `"` that opens the cell; the rest of the table is not read'
+            limit = csv.field_size_limit()
+            self.report(line, None, malformed_row, "field-limit", limit=limit)
         else:
-            message = f"this row cannot be read as CSV: {error}"
-            help = "correct the row; the rest of the table is not read"
-        self.report(
-            codes.MALFORMED_ROW,
-            line,
-            None,
-            message=message,
-            label="the row starts here",
-            help=help,
-        )
+            self.report(line, None, malformed_row, "csv", error=str(error))
 
     def shows(self) -> bool:
         """Will the next row problem be listed? (Past the cap it is only counted, so the
@@ -227,51 +191,31 @@ class Table:
 
     def report(
         self,
-        code: Code,
         line: int,
         column: str | None,
-        *,
-        message: str,
-        label: str,
-        help: str,
-        related: tuple[Label, ...] = (),
+        build: Callable[Concatenate[Span, P], Diagnostic],
+        *args: P.args,
+        **kwargs: P.kwargs,
     ) -> None:
+        """A row problem at the cell of `column` in `line` (the whole row if None): if it
+        is listed (see `shows`), `build(span of the cell, *args, **kwargs)`."""
         self.row_problems += 1
         if self.row_problems > MAX_ROW_PROBLEMS:
             return
         index = self.columns.index(column) if column in self.columns else None
-        self.problems.append(
-            Diagnostic(
-                code=code,
-                message=message,
-                span=self.cell_span(line, index),
-                label=label,
-                related=related,
-                help=help,
-            )
-        )
+        self.problems.append(build(self.cell_span(line, index), *args, **kwargs))
 
     def finish(self) -> None:
         if self.row_problems > MAX_ROW_PROBLEMS:
             extra = self.row_problems - MAX_ROW_PROBLEMS
             self.problems.append(
-                Diagnostic(
-                    code=codes.TOO_MANY_BAD_ROWS,
-                    message=f"... and {extra:,} more bad rows in `{self.path}`",
-                    span=self.cell_span(self.last_line, None),
-                    label=f"{self.row_problems:,} bad rows in all; this is the last row",
-                    help="the rows probably share one cause; fix it and check again",
+                too_many_bad_rows(
+                    self.cell_span(self.last_line, None), self.path, extra, self.row_problems
                 )
             )
         elif self.records == 0 and self.ok:
             self.problems.append(
-                Diagnostic(
-                    code=codes.EMPTY_TABLE,
-                    message=f"`{self.path}` has no rows",
-                    span=Span(self.path, self.header_line, 1, self.header_line, 2),
-                    label="header only",
-                    help="add rows, or remove the statement that names the table",
-                )
+                empty_table(Span(self.path, self.header_line, 1, self.header_line, 2), self.path)
             )
 
     def cell_span(self, line: int, index: int | None) -> Span:
@@ -307,17 +251,7 @@ def check_reference(
     what = {"district": "district", "risk": "risk class", "kind": "kind of site", "unit": "unit"}[
         kind
     ]
-    message = f"no {what} `{value}` is defined" if value else f"the {column} cell is empty"
-    table.report(
-        codes.UNKNOWN_NAME_IN_TABLE,
-        row.line,
-        column,
-        message=message,
-        label=f"did you mean `{close}`?" if close else f"not a {what} of the plan",
-        help=f"write `{close}`"
-        if close
-        else f"define {what} `{value}` in the plan, or correct the cell",
-    )
+    table.report(row.line, column, unknown_name_in_table, value, column, what, close)
     return False
 
 
@@ -332,13 +266,6 @@ def number_cell(
     except ValueError:
         value = None
     if value is None:
-        table.report(
-            codes.BAD_CELL,
-            row.line,
-            column,
-            message=f"`{text[:40]}` is not {what}",
-            label=f"not {what}",
-            help=f"write {what}, or leave the cell empty",
-        )
+        table.report(row.line, column, bad_cell, "not", text, what=what)
         return False, None
     return True, value

@@ -13,7 +13,7 @@ from typing import Any, NamedTuple, TypeVar
 
 from lark import Token, Tree
 
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.names import invalid_value
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
@@ -155,15 +155,7 @@ class _Builder:
         body = self._body(children, 6)
         for statement in body or ():
             if isinstance(statement, n.Guard) and statement.during:
-                self.problems.append(
-                    Diagnostic(
-                        code=codes.INVALID_VALUE,
-                        message="`during` has no meaning inside a phase",
-                        span=statement.during[0].span,
-                        label="this guard already belongs to the phase",
-                        help="remove `during ...`, or move the guard to the top level",
-                    )
-                )
+                self.problems.append(invalid_value(statement.during[0].span, "during-in-phase"))
         return n.Phase(
             name=self._name(name),
             label=self._text(label),

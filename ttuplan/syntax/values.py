@@ -10,7 +10,14 @@ import datetime as dt
 import functools
 import re
 
-from ttuplan.diagnostics import codes
+from ttuplan.diagnostics.builders.syntax import (
+    bad_coordinate,
+    bad_date,
+    bad_duration,
+    bad_name,
+    bad_number,
+    bad_time,
+)
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.source import Span
 
@@ -26,24 +33,12 @@ def parse_date(text: str, span: Span) -> dt.date | Diagnostic:
     if match is None:
         year_text, month_text, day_text = text.split("-")
         padded = f"{year_text}-{int(month_text):02d}-{int(day_text):02d}"
-        return Diagnostic(
-            code=codes.BAD_DATE,
-            message=f"`{text}` is not written YYYY-MM-DD",
-            span=span,
-            label="month and day need two digits",
-            help=f"write `{padded}`",
-        )
+        return bad_date(span, text, padded=padded)
     year, month, day = (int(part) for part in match.groups())
     try:
         return dt.date(year, month, day)
     except ValueError as error:
-        return Diagnostic(
-            code=codes.BAD_DATE,
-            message=f"`{text}` is not a date",
-            span=span,
-            label=str(error),
-            help="check the month and the day",
-        )
+        return bad_date(span, text, invalid=str(error))
 
 
 def parse_time(text: str, span: Span, *, end_of_day: bool = False) -> dt.time | Diagnostic:
@@ -52,13 +47,7 @@ def parse_time(text: str, span: Span, *, end_of_day: bool = False) -> dt.time | 
     if end_of_day and (hours, minutes) == (24, 0):
         return dt.time(0, 0)
     if hours > 23 or minutes > 59:
-        return Diagnostic(
-            code=codes.BAD_TIME,
-            message=f"`{text}` is not a time of day",
-            span=span,
-            label="hours run 00-23, minutes 00-59",
-            help="use the 24-hour clock: `06:00`, `18:30`, `23:59`",
-        )
+        return bad_time(span, text)
     return dt.time(hours, minutes)
 
 
@@ -67,25 +56,13 @@ def parse_duration(text: str, span: Span) -> int | Diagnostic:
     digits = text.rstrip("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ")
     unit = text[len(digits) :]
     if unit not in _DURATION_UNITS or len(digits) > 6:
-        return Diagnostic(
-            code=codes.BAD_DURATION,
-            message=f"`{text}` is not a duration",
-            span=span,
-            label="write minutes as `m`, hours as `h`",
-            help=f"write `{digits[:6]}m` for minutes or `{digits[:6]}h` for hours",
-        )
+        return bad_duration(span, text, digits[:6])
     return int(digits) * _DURATION_UNITS[unit]
 
 
 def parse_number(text: str, span: Span) -> int | float | Diagnostic:
     if len(text) > 30:
-        return Diagnostic(
-            code=codes.BAD_NUMBER,
-            message="this number is far too long",
-            span=span,
-            label=f"{len(text)} characters",
-            help="no count or coordinate in a plan needs more than a few digits",
-        )
+        return bad_number(span, text)
     return float(text) if "." in text else int(text)
 
 
@@ -100,13 +77,7 @@ def whole(
     if number is None:
         return None
     if isinstance(number, float) or not least <= number <= MAX_COUNT:
-        return Diagnostic(
-            code=codes.BAD_NUMBER,
-            message=f"{what} must be a whole number from {least} to {MAX_COUNT:,}, not `{text}`",
-            span=span,
-            label="not a count",
-            help=f"write {what} as a whole number",
-        )
+        return bad_number(span, text, what, least=least, most=MAX_COUNT)
     return number
 
 
@@ -122,13 +93,7 @@ def bounded(
     if number is None:
         return None
     if not low <= number <= high:
-        return Diagnostic(
-            code=codes.BAD_NUMBER,
-            message=f"{what} must lie between {low:g} and {high:g}, not `{text}`",
-            span=span,
-            label="out of range",
-            help=f"give {what} a value in that range",
-        )
+        return bad_number(span, text, what, low=low, most=high)
     return float(number)
 
 
@@ -139,15 +104,7 @@ def coordinate(
         return None
     limit = 90 if is_lat else 180
     if not -limit <= number <= limit:
-        axis = "latitude" if is_lat else "longitude"
-        return Diagnostic(
-            code=codes.BAD_COORDINATE,
-            message=f"{axis} `{text}` is off the globe",
-            span=span,
-            label=f"{axis} runs from -{limit} to {limit}",
-            help="write `at LATITUDE, LONGITUDE`, latitude first "
-            "(Kefamenanu: `at -9.447, 124.479`)",
-        )
+        return bad_coordinate(span, text, "latitude" if is_lat else "longitude", limit)
     return float(number)
 
 
@@ -163,13 +120,7 @@ def check_name(text: str, span: Span) -> Diagnostic | None:
         suggestion = re.sub(r"[^a-z0-9_]", "_", text.lower())
         if suggestion[0].isdigit():
             suggestion = "_" + suggestion
-        return Diagnostic(
-            code=codes.BAD_NAME,
-            message=f"the name `{text}` is not snake_case",
-            span=span,
-            label="names are lower case",
-            help=f"write `{suggestion}`, and put `{text}` in the label",
-        )
+        return bad_name(span, text, suggestion)
     return None
 
 
