@@ -255,6 +255,7 @@ def rosters_view(
         escalation = deployment.escalation.phase(phase.name)
         edges = dict(escalation.edges[::-1]) if escalation else {}  # first edge wins
         shifts = shifts_of(plan, phase)
+        hours_of = _hours_of(words, shifts, phase)
         first_sheet = len(sheets)
         lines: dict[str, list[UnitLine]] = defaultdict(list)
         for hold in phase_deployment.holds:
@@ -285,8 +286,7 @@ def rosters_view(
                     phase=phase.label,
                     period=words.period(phase.start, phase.end),
                     members=tuple(
-                        _place(n, x, labels, words, shifts, phase)
-                        for n, x in enumerate(placed, start=1)
+                        _place(n, x, labels, words, hours_of) for n, x in enumerate(placed, start=1)
                     ),
                     report=_report(labels, phase, units[0] if units else None, words, zone),
                     callsign=(own.callsign if own else "")
@@ -418,17 +418,18 @@ def force_order(labels: Labels, unit: str) -> int:
     return labels.force_ranks[labels.units[unit].force]
 
 
+def _hours_of(words: Words, shifts: tuple[m.Shift, ...], phase: m.Phase) -> dict[str, str]:
+    """Each shift's hours as a roster row prints them; "" (no shift): the whole phase."""
+    found = {s.name: hours(words, s) for s in shifts}
+    found[""] = words.period(phase.start, phase.end)
+    return found
+
+
 def _place(
-    number: int,
-    member: Member,
-    labels: Labels,
-    words: Words,
-    shifts: tuple[m.Shift, ...],
-    phase: m.Phase,
+    number: int, member: Member, labels: Labels, words: Words, hours_of: dict[str, str]
 ) -> Place:
     unit = labels.units[member.unit]
     person = member.person
-    shift = next((s for s in shifts if s.name == member.shift), None)
     return Place(
         number=number,
         name=member_name(member, labels, words),
@@ -439,7 +440,7 @@ def _place(
         force=labels.forces.get(unit.force, unit.force),
         named=person is not None,
         shift=member.shift,
-        hours=hours(words, shift) if shift else words.period(phase.start, phase.end),
+        hours=hours_of.get(member.shift, hours_of[""]),
         leader=member.leader,
     )
 
@@ -489,9 +490,12 @@ def _reserve_sheets(
         held[hold.holder] += hold.people
     sites_in: dict[str, list[str]] = defaultdict(list)
     posts_in: dict[str, int] = defaultdict(int)
+    posts_of: dict[str, list[str]] = defaultdict(list)  # site -> the posts guarding it
     for post in deployment.posts:
         posts_in[post.district] += 1
         sites_in[post.district].extend(post.sites)
+        for site in post.sites:
+            posts_of[site].append(post.id)
     nearest_to: dict[str, list[str]] = defaultdict(list)
     for (phase_name, site), reached in reach.items():
         if phase_name == phase.name:
@@ -572,7 +576,7 @@ def _reserve_sheets(
                 members=standing,
                 contact=unit.contact,
                 districts=tuple(labels.district(d) for d in districts),
-                posts=sum(1 for p in deployment.posts if set(p.sites) & set(sites)),
+                posts=len({post for s in sites for post in posts_of.get(s, ())}),
                 sites=len(sites),
                 farthest=farthest,
                 edges=edges,
@@ -614,7 +618,8 @@ def _reserve_sheet(
         report=f"{when(words, start, zone)} · {where or words('at_own_unit')}",
         people=people,
         members=tuple(
-            _place(n, x, labels, words, (), phase) for n, x in enumerate(members, start=1)
+            _place(n, x, labels, words, _hours_of(words, (), phase))
+            for n, x in enumerate(members, start=1)
         ),
         commander=contact.commander,
         callsign=contact.callsign,
