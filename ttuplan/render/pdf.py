@@ -183,13 +183,17 @@ class Mark:
 
 
 def page_count(pdf: bytes) -> int:
-    import pypdf
-
-    return len(pypdf.PdfReader(io.BytesIO(pdf)).pages)
+    return read_part(pdf)[0]
 
 
 def outline(pdf: bytes) -> list[tuple[int, str, int]]:
     """The part's own bookmarks: (depth from 0, title, page from 1), in order."""
+    return read_part(pdf)[1]
+
+
+def read_part(pdf: bytes) -> tuple[int, list[tuple[int, str, int]]]:
+    """A part's page count and its own bookmarks (depth from 0, title, page from 1), in
+    order: what the merge needs of it, read once."""
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -203,7 +207,7 @@ def outline(pdf: bytes) -> list[tuple[int, str, int]]:
         page = reader.get_destination_page_number(item)  # type: ignore[arg-type]
         if page is not None:
             found.append((depth, str(item.title), page + 1))  # type: ignore[attr-defined]
-    return found
+    return len(reader.pages), found
 
 
 def merge(
@@ -419,6 +423,19 @@ def paged_document(
         gc.unfreeze()
 
 
+class _Reads:
+    """`read_part`, once per part: what the pages and bookmarks of a part kept for the
+    merge are (the part held beside its answer, so that its id is never another's)."""
+
+    def __init__(self) -> None:
+        self.found: dict[int, tuple[bytes, tuple[int, list[tuple[int, str, int]]]]] = {}
+
+    def __call__(self, data: bytes) -> tuple[int, list[tuple[int, str, int]]]:
+        if id(data) not in self.found:
+            self.found[id(data)] = (data, read_part(data))
+        return self.found[id(data)][1]
+
+
 def _paged(
     render: Callable[[Part], bytes],
     compile_parts: Callable[..., list[bytes]],
@@ -436,6 +453,7 @@ def _paged(
     back_pages: list[int] | None = None
     back: list[bytes] = []
     for _ in range(3):
+        facts = _Reads()  # this round's parts
         starts = [cover + 1 + sum(lengths[:i]) for i in range(sheets)]
         back_first = cover + sum(lengths) + 1
 
@@ -456,12 +474,12 @@ def _paged(
         if back_pages is None and len(back_parts) == 1:
             only = part("back", *back_parts[0], first=back_first)
             back = compile_parts([only], alone=True)  # up to twice a part: nothing beside
-            back_pages, done = [page_count(back[0])], True
+            back_pages, done = [facts(back[0])[0]], True
         elif back_pages is None and not back_parts:
             back_pages, back, done = [], [], True
         elif back_pages is None:  # count first: the numbers do not change the layout
             counted = compile_parts([part("back", a, n) for a, n in back_parts])
-            back_pages = [page_count(data) for data in counted]
+            back_pages = [read_part(data)[0] for data in counted]
         total = back_first - 1 + sum(back_pages)
         firsts = [back_first + sum(back_pages[:k]) for k in range(len(back_parts))]
         chunks = [(a, min(PART_PAGES, sheets - a)) for a in range(0, sheets, PART_PAGES)]
@@ -479,20 +497,20 @@ def _paged(
         titles: list[str] = []
         for (first, count), data in zip(chunks, sheet_parts, strict=True):
             _let_go()
-            marks = [mark for mark in outline(data) if mark[0] == 0]
+            count_read, read = facts(data)
+            marks = [mark for mark in read if mark[0] == 0]
             titles += [label for _, label, _ in marks]
-            begins = [page for _, _, page in marks] + [page_count(data) + 1]
+            begins = [page for _, _, page in marks] + [count_read + 1]
             if len(marks) == count:
                 found[first : first + count] = [b - a for a, b in pairwise(begins)]
-        found_back = [page_count(data) for data in back]
-        found_cover = page_count(cover_pdf)
+        found_cover, found_back = facts(cover_pdf)[0], [facts(data)[0] for data in back]
         if found == lengths and found_cover == cover and found_back == back_pages:
             break
         lengths, cover, back_pages = found, found_cover, found_back
     marks_out = _marks(groups, starts, titles, 0)
     block_marks: list[tuple[str, int]] = []
     for data, first in zip(back, firsts, strict=True):
-        block_marks += [(label, first + page - 1) for _, label, page in outline(data)]
+        block_marks += [(label, first + page - 1) for _, label, page in facts(data)[1]]
     marks_out += _marks(
         sections, [page for _, page in block_marks], [label for label, _ in block_marks],
         len(marks_out),
