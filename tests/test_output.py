@@ -240,6 +240,37 @@ def test_an_interrupted_build_leaves_no_staging_folder(
     assert snapshot(previous) == before
 
 
+def test_a_signal_just_after_the_staging_folder_is_made_still_removes_it(
+    previous: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The interrupted-build test above left a staging folder now and then on a busy
+    machine: SIGTERM came after the folder was made but before the code that removes it
+    on failure had begun. Signals are now held back until then."""
+    import tempfile
+
+    from ttuplan.render import output
+
+    made = tempfile.mkdtemp
+
+    def made_then_signalled(*args: Any, **kwargs: Any) -> str:
+        folder = made(*args, **kwargs)
+        os.kill(os.getpid(), signal.SIGTERM)  # as `kill` at the worst moment
+        return folder
+
+    def interrupt(number: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    before = snapshot(previous)
+    monkeypatch.setattr(output.tempfile, "mkdtemp", made_then_signalled)
+    handler = signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with pytest.raises(KeyboardInterrupt):
+            output.write_outputs(previous, {"briefing.md": lambda out: out.write(b"new")})
+    finally:
+        signal.signal(signal.SIGTERM, handler)
+    assert snapshot(previous) == before
+
+
 def test_a_killed_build_leaves_a_staging_folder_that_the_next_build_removes(
     previous: Path, tmp_path: Path
 ) -> None:

@@ -13,11 +13,13 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import signal
 import sys
 import tempfile
+import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 STAGING_PREFIX = ".ttuplan-build-"
 _PREVIOUS = ".previous"  # inside the staging folder: the documents being replaced
@@ -36,9 +38,15 @@ def write_outputs(folder: Path, files: dict[str, Callable[[BinaryIO], None]]) ->
     returns the paths written. Raises OSError, with `folder` as it was before."""
     folder.mkdir(parents=True, exist_ok=True)
     with _building(folder):
-        staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        held = _Held()  # a Ctrl-C between making staging and the try would leave it
+        try:
+            staging = Path(tempfile.mkdtemp(prefix=STAGING_PREFIX, dir=folder))
+        except BaseException:
+            held.release()
+            raise
         keep = False
         try:
+            held.release()  # one held back is handled now, inside the try
             for name, write in sorted(files.items()):
                 with (staging / name).open("wb") as out:
                     write(out)
@@ -49,6 +57,34 @@ def write_outputs(folder: Path, files: dict[str, Callable[[BinaryIO], None]]) ->
         finally:
             if not keep:
                 shutil.rmtree(staging, ignore_errors=True)
+
+
+_HELD = (signal.SIGINT, signal.SIGTERM)
+
+
+class _Held:
+    """Ctrl-C and SIGTERM noted instead of handled, until `release` (on the main thread,
+    where Python handles signals; elsewhere nothing is held). Blocking them with the
+    signal mask would not do: the system gives a signal to any thread that does not
+    block it (the PDFs' threads), and Python then handles it on the main thread anyway."""
+
+    def __init__(self) -> None:
+        self.previous: dict[int, Any] = {}
+        self.seen: int | None = None
+        if threading.current_thread() is threading.main_thread():
+            for number in _HELD:
+                self.previous[number] = signal.signal(number, self._note)
+
+    def _note(self, number: int, frame: object) -> None:
+        self.seen = self.seen or number
+
+    def release(self) -> None:
+        """The handlers as they were; a signal noted meanwhile is handled now, by them."""
+        for number, handler in self.previous.items():
+            signal.signal(number, signal.SIG_DFL if handler is None else handler)
+        seen, self.seen, self.previous = self.seen, None, {}
+        if seen is not None:
+            signal.raise_signal(seen)
 
 
 def _swap(folder: Path, staging: Path, names: list[str]) -> list[Path]:
