@@ -78,13 +78,15 @@ def test_grammar_generated_plans_give_only_diagnostics(
 
 
 def test_grammar_generated_plans_mostly_parse() -> None:
-    """The generator follows the grammar: nearly every plan parses, and covers the language."""
+    """The generator follows the grammar: nearly every plan parses, and covers the language.
+    600 examples, from a strategy of its own: with 300 from the shared one, how much of
+    the grown grammar was covered (38 to 43 of 49 rules) hung on the tests run before."""
     parsed: list[bool] = []
     declarations: set[str] = set()
     rules: set[str] = set()
 
-    @settings(max_examples=300, **FUZZ)  # type: ignore[arg-type]
-    @given(text=grammar_plans())
+    @settings(max_examples=600, **FUZZ)  # type: ignore[arg-type]
+    @given(text=grammar_plans.__wrapped__())  # a fresh one: its draws depend on no earlier test
     def draw(text: str) -> None:
         result = parse(text, "generated.ttup")
         parsed.append(result.ok)
