@@ -14,7 +14,14 @@ from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.domain import children, guards_in_force
 from ttuplan.duties import shifts_of
-from ttuplan.render.common import Labels, PostView, deployment_phases, post_views
+from ttuplan.render.common import (
+    Labels,
+    PostView,
+    deployment_phases,
+    force_figures,
+    post_views,
+    shift_hours,
+)
 from ttuplan.render.escape import Svg, Trusted
 from ttuplan.render.words import Words, zone_name
 from ttuplan.source import Span
@@ -520,25 +527,14 @@ def _strengths(labels: Labels) -> tuple[Strength, ...]:
 def _figures(
     labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: Words
 ) -> PhaseFigures:
-    at_once: dict[str, int] = defaultdict(int)
-    in_all: dict[str, int] = defaultdict(int)
-    given: dict[str, int] = defaultdict(int)
-    for post in deployment.posts:
-        for force, people in post.need:
-            at_once[force] += people
-            in_all[force] += people * post.shifts
-    for assignment in deployment.assignments:
-        given[assignment.force] += assignment.people
-    shifts = shifts_of(labels.plan, phase)
     return PhaseFigures(
         label=phase.label,
         period=words.period(phase.start, phase.end),
-        shifts=", ".join(f"{s.name} {words.time(s.start)}–{words.time(s.end)}" for s in shifts),
-        posts=len(deployment.posts),
-        forces=tuple(
-            (labels.forces[f], at_once[f], in_all[f], given[f])
-            for f in sorted(in_all, key=lambda f: labels.force_ranks[f])
+        shifts=", ".join(
+            f"{s.name} {shift_hours(words, s)}" for s in shifts_of(labels.plan, phase)
         ),
+        posts=len(deployment.posts),
+        forces=force_figures(labels, deployment),
         held=sum(h.people for h in deployment.holds),
     )
 

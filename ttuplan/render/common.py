@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment, Post
 from ttuplan.domain import commands, escalating_forces
+from ttuplan.render.words import Words
 
 
 @dataclass(frozen=True, slots=True)
@@ -229,3 +230,29 @@ def deployment_phases(
     labels: Labels, deployment: Deployment
 ) -> list[tuple[m.Phase, PhaseDeployment]]:
     return [(labels.phases[d.phase], d) for d in deployment.phases]
+
+
+def shift_hours(words: Words, shift: m.Shift) -> str:
+    """A shift's hours as every document writes them (`06.00` to `18.00`, an en dash)."""
+    return f"{words.time(shift.start)}–{words.time(shift.end)}"
+
+
+def force_figures(
+    labels: Labels, deployment: PhaseDeployment
+) -> tuple[tuple[str, int, int, int], ...]:
+    """A phase's people per force, escalating forces first: (force label, on duty at
+    once, in all over its shifts, given by units). The briefing's and the rosters' per
+    phase figures, never summed across phases."""
+    at_once: dict[str, int] = defaultdict(int)
+    in_all: dict[str, int] = defaultdict(int)
+    given: dict[str, int] = defaultdict(int)
+    for post in deployment.posts:
+        for force, people in post.need:
+            at_once[force] += people
+            in_all[force] += post.people_of(force)
+    for assignment in deployment.assignments:
+        given[assignment.force] += assignment.people
+    return tuple(
+        (labels.forces[f], at_once[f], in_all[f], given[f])
+        for f in sorted(in_all, key=lambda f: labels.force_ranks[f])
+    )

@@ -20,8 +20,10 @@ from ttuplan.render.common import (
     PostView,
     chain,
     deployment_phases,
+    force_figures,
     guarding_units,
     post_views,
+    shift_hours,
 )
 from ttuplan.render.members import Members
 from ttuplan.render.words import Words, zone_name
@@ -211,10 +213,6 @@ def when(words: Words, moment: dt.datetime, zone: str) -> str:
     return f"{day}, {words.date(moment)}, {clock(words, moment, zone)}"
 
 
-def hours(words: Words, shift: m.Shift) -> str:
-    return f"{words.time(shift.start)}–{words.time(shift.end)}"
-
-
 def muster_moment(phase: m.Phase) -> dt.datetime | None:
     """When a phase's people report: its muster time on the day it starts, or the day
     before when that time is later than the start (a 20:00 muster for a 06:00 start)."""
@@ -360,7 +358,7 @@ def _shift_lines(
         if first is None:
             continue
         length = shift_length(shift)
-        span = f"{hours(words, shift)} {zone}" if length < 24 * 60 else words("whole_day")
+        span = f"{shift_hours(words, shift)} {zone}" if length < 24 * 60 else words("whole_day")
         found.append(ShiftLine(shift.name, span, when(words, first[0], zone), days, people))
     return tuple(found)
 
@@ -420,7 +418,7 @@ def force_order(labels: Labels, unit: str) -> int:
 
 def _hours_of(words: Words, shifts: tuple[m.Shift, ...], phase: m.Phase) -> dict[str, str]:
     """Each shift's hours as a roster row prints them; "" (no shift): the whole phase."""
-    found = {s.name: hours(words, s) for s in shifts}
+    found = {s.name: shift_hours(words, s) for s in shifts}
     found[""] = words.period(phase.start, phase.end)
     return found
 
@@ -448,25 +446,14 @@ def _place(
 def _phase_total(
     labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: Words, first: int
 ) -> PhaseTotal:
-    at_once: dict[str, int] = defaultdict(int)
-    in_all: dict[str, int] = defaultdict(int)
-    assigned: dict[str, int] = defaultdict(int)
-    for post in deployment.posts:
-        for force, people in post.need:
-            at_once[force] += people
-            in_all[force] += people * post.shifts
-    for assignment in deployment.assignments:
-        assigned[assignment.force] += assignment.people
-    shifts = shifts_of(labels.plan, phase)
     return PhaseTotal(
         label=phase.label,
         period=words.period(phase.start, phase.end),
-        shifts=", ".join(f"{s.name} {hours(words, s)}" for s in shifts),
-        posts=len(deployment.posts),
-        people=tuple(
-            (labels.forces[f], at_once[f], in_all[f], assigned[f])
-            for f in sorted(in_all, key=lambda f: labels.force_ranks[f])
+        shifts=", ".join(
+            f"{s.name} {shift_hours(words, s)}" for s in shifts_of(labels.plan, phase)
         ),
+        posts=len(deployment.posts),
+        people=force_figures(labels, deployment),
         reserve=sum(h.people for h in deployment.holds),
         first_sheet=first,
     )
