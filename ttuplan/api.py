@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ttuplan import progress
-from ttuplan.constants import ENTRY_NAME
+from ttuplan.constants import ENTRY_NAME, REQUIRED, RESERVES
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.model import Plan
@@ -172,11 +172,9 @@ def _reported(result: CheckResult, *more: Iterable[Diagnostic]) -> CheckResult:
     return replace(result, diagnostics=reporter.report(result.sources))
 
 
-def check_plan(
-    path: str, contingency: str = "required", reader: Reader | None = None
-) -> CheckResult:
+def check_plan(path: str, contingency: str = REQUIRED, reader: Reader | None = None) -> CheckResult:
     """Load the plan and, if it resolved without errors, check and allocate it.
-    `contingency`: which losses the N-1 analysis works out (`check.contingency.SCOPES`:
+    `contingency`: which losses the N-1 analysis works out (`constants.CONTINGENCY_SCOPES`:
     "required", those the plan must survive; "reserves", every reserve group too; "all",
     every unit too, with the other losses that break the plan as warnings). `reader`: how
     files are read (default: the disk; the language server reads its buffers)."""
@@ -211,7 +209,7 @@ def build_documents(path: str, out: Path, options: BuildOptions) -> BuildResult:
     from ttuplan.render.output import write_outputs
 
     with progress.part(0.0, 0.1):
-        result = check_plan(path, contingency="reserves")  # the briefing's reserve table
+        result = check_plan(path, contingency=RESERVES)  # the briefing's reserve table
     if result.errors or result.plan is None or result.deployment is None:
         return BuildResult(result)
     with progress.part(0.1, 0.2):  # a build's check is a tenth of it, its views another

@@ -13,6 +13,7 @@ import click
 
 from ttuplan import __version__, gcpause, progress
 from ttuplan.constants import (
+    ALL,
     DIFF_FORMATS,
     DOCUMENT_FORMATS,
     EXIT_CLEAN,
@@ -20,6 +21,7 @@ from ttuplan.constants import (
     EXIT_USAGE,
     LANGUAGES,
     REPORT_FORMATS,
+    REQUIRED,
 )
 from ttuplan.diagnostics import codes
 from ttuplan.terminal import visible
@@ -134,7 +136,7 @@ def check(
     for entry in entries:
         try:
             with progress.shown(progress.Bar.for_stderr(sys.stderr, quiet)):
-                result = check_plan(entry, "all" if contingency else "required")
+                result = check_plan(entry, ALL if contingency else REQUIRED)
         except PlanNotFound as error:  # gone, or unreadable, since it was found
             click.echo(visible(f"ttuplan: error: {error}"), err=True)
             exit_code = EXIT_USAGE

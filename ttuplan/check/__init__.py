@@ -74,15 +74,14 @@ def check(plan: m.Plan, contingency_scope: str = REQUIRED) -> tuple[Allocation, 
     `contingency_scope`: which losses the N-1 analysis works out (always those the plan
     says it must survive; `reserves`: every reserve group too; `all`: every unit too)."""
     resting: dict[tuple[str, str], int] = {}
-    attempts: list[dict[tuple[str, str], int]] = []
-    for _ in range(ROSTER_ROUNDS):
+    for rounds in range(1, ROSTER_ROUNDS + 1):
         allocation = allocate(plan, resting)
         if not plan.personnel:
             break
         progress.stage("rostering", 0.85)
         placed, gaps = roster.place_people(plan, allocation.deployment)
         more = roster.resting_people(plan, gaps)
-        if not more or len(attempts) == ROSTER_ROUNDS - 1:
+        if not more or rounds == ROSTER_ROUNDS:
             named = numbered(plan, allocation.deployment, placed)  # the last round's only
             allocation = replace(
                 allocation,
@@ -90,7 +89,6 @@ def check(plan: m.Plan, contingency_scope: str = REQUIRED) -> tuple[Allocation, 
                 roster_gaps=gaps,
             )
             break
-        attempts.append(more)
         for key, people in more.items():
             resting[key] = resting.get(key, 0) + people
     progress.stage("escalation chains", 0.88)

@@ -33,13 +33,12 @@ from dataclasses import dataclass, replace
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation, Replanner
 from ttuplan.check.reach import Reserve, _closest, _Grid, minutes_text, reserves_in
-from ttuplan.constants import ALL, CONTINGENCY_SCOPES, REQUIRED, RESERVES
+from ttuplan.constants import ALL, REQUIRED, RESERVES
 from ttuplan.deployment import Hold, Loss, Short, Stranded
 from ttuplan.diagnostics.builders.coverage import contingency_loss, loss_not_survived
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import available, runs
 
-SCOPES = CONTINGENCY_SCOPES
 SHOWN = 3  # effects said in a message; the rest in its notes
 
 

@@ -182,10 +182,6 @@ class Mark:
     parent: int | None = None
 
 
-def page_count(pdf: bytes) -> int:
-    return read_part(pdf)[0]
-
-
 def outline(pdf: bytes) -> list[tuple[int, str, int]]:
     """The part's own bookmarks: (depth from 0, title, page from 1), in order."""
     return read_part(pdf)[1]
