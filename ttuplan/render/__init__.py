@@ -225,27 +225,33 @@ def _pdf_writers(
     compile_parts: Callable[..., list[bytes]],
 ) -> tuple[Writer, Writer]:
     """The briefing's and the rosters' PDF writers."""
-    # The rosters' back matter is compiled first and alone (its length gives every page
-    # its total); the briefing waits for it rather than hold it up, and meanwhile this
-    # process writes the other documents on the other core.
-    back_matter_done = threading.Event()
+    # A regency's back matter is compiled first and alone (its length gives every page
+    # its total, and it is up to twice a part); the briefing waits for it rather than
+    # hold it up, and meanwhile this process writes the other documents on the other
+    # core. Compiled parts that share the two places (a larger plan's back matter,
+    # counted in parts, or none at all) keep the briefing waiting for nothing.
+    alone_done = threading.Event()
 
     def briefing_pdf(out: BinaryIO) -> None:
         source = typst_source("briefing.typ.j2", part=None)
-        back_matter_done.wait()  # both PDFs are made together (`_Ahead`)
+        alone_done.wait()  # both PDFs are made together (`_Ahead`)
         out.write(compile_parts([source])[0])
 
-    def rosters_compile_parts(sources: Iterable[bytes], **options: Any) -> list[bytes]:
+    def rosters_compile_parts(
+        sources: Iterable[bytes], alone: bool = False, **options: Any
+    ) -> list[bytes]:
+        if not alone:
+            alone_done.set()
         try:
-            return compile_parts(sources, **options)
+            return compile_parts(sources, alone=alone, **options)
         finally:
-            back_matter_done.set()  # its first call is the back matter's
+            alone_done.set()
 
     def rosters_pdf(out: BinaryIO) -> None:
         try:
             _rosters_pdf(out)
         finally:
-            back_matter_done.set()  # whatever happened, the briefing never waits for ever
+            alone_done.set()  # whatever happened, the briefing never waits for ever
 
     def _rosters_pdf(out: BinaryIO) -> None:
         groups = [
