@@ -10,6 +10,7 @@ import json
 import shutil
 import zipfile
 from collections import Counter
+from itertools import pairwise
 from pathlib import Path
 from typing import BinaryIO
 from xml.etree import ElementTree
@@ -567,6 +568,49 @@ def test_rosters_compiled_in_parts_read_as_one_document(
     assert bookmarks(parts) == bookmarks(whole)
     reader = pypdf.PdfReader(io.BytesIO(parts))
     assert f"dari {len(reader.pages)}" in reader.pages[-1].extract_text()
+
+
+def test_sheets_that_run_over_a_page_are_numbered_as_one_document(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A sheet is meant to be one page. Forty standing instructions make every TPS
+    sheet run over: each part is found longer than predicted, the parts are compiled
+    again with the numbers found (the output written anew), and every page of the
+    merged document prints its own number and the true total, as the document
+    compiled in one part does."""
+    import re
+
+    import pypdf
+
+    import ttuplan.render.pdf
+
+    plan = tmp_path / "plan"
+    shutil.copytree(DOCUMENTS, plan)
+    text = (plan / "plan.ttup").read_text(encoding="utf-8")
+    many = ", ".join(
+        f'"Petunjuk tambahan nomor {n}, cukup panjang untuk satu baris."' for n in range(40)
+    )
+    longer = text.replace(
+        'kind tps "Tempat Pemungutan Suara" {\n',
+        f'kind tps "Tempat Pemungutan Suara" {{\n  instruction {many}\n',
+    )
+    assert longer != text
+    (plan / "plan.ttup").write_text(longer, encoding="utf-8")
+    assert build(plan, tmp_path / "whole", "--formats", "pdf").exit_code == 0
+    monkeypatch.setattr(ttuplan.render.pdf, "PART_PAGES", 2)
+    assert build(plan, tmp_path / "parts", "--formats", "pdf").exit_code == 0
+    whole = (tmp_path / "whole" / "rosters.pdf").read_bytes()
+    parts = (tmp_path / "parts" / "rosters.pdf").read_bytes()
+    marks = bookmarks(parts)
+    sheets = [page for depth, title, page in marks if depth == 1 and title.startswith("Pos ")]
+    assert any(b - a > 1 for a, b in pairwise(sheets)), "no sheet ran over"
+    assert pdf_text(parts) == pdf_text(whole)
+    assert marks == bookmarks(whole)
+    reader = pypdf.PdfReader(io.BytesIO(parts))
+    for number, page in enumerate(reader.pages, start=1):
+        footer = re.search(r"Halaman (\d+) dari (\d+)", page.extract_text())
+        assert footer is not None
+        assert footer.groups() == (str(number), str(len(reader.pages)))
 
 
 def bookmarks(data: bytes) -> list[tuple[int, str, int]]:

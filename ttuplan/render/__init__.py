@@ -18,7 +18,7 @@ import io
 import shutil
 import tempfile
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -34,7 +34,7 @@ from ttuplan.model import Plan
 from ttuplan.render.briefing import Briefing, briefing_view
 from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members
-from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_all, paged_document, stop_all
+from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_each, paged_document, stop_all
 from ttuplan.render.plan_json import plan_json
 from ttuplan.render.rosters import Rosters, back_matter, rosters_view
 from ttuplan.render.words import CatalogueError, Words
@@ -58,7 +58,7 @@ Writer = Callable[[BinaryIO], None]  # writes one document into an open file
 
 @dataclass(frozen=True)
 class Documents:
-    files: dict[str, Writer]  # by file name, written in name order
+    files: dict[str, Writer]  # by file name, written in this order
     language: str
 
 
@@ -84,8 +84,12 @@ def render_documents(
     except CatalogueError as error:
         raise BuildError(str(error)) from error
     files = _render(plan, deployment, briefing, rosters, words, folders, options, fingerprint)
-    # Progress while writing: each file's share of the time, as measured on large plans.
-    weights = {name: _WEIGHTS.get(name, 1) for name in sorted(files)}
+    # Written in name order, the PDFs last: typst makes them in child processes meanwhile
+    # (`_Ahead`), and a PDF's writer only waits for its bytes; written earlier, it kept
+    # this process waiting while a core stood idle. Progress while writing: each file's
+    # share of the time, as measured on large plans.
+    order = sorted(files, key=lambda name: (name.endswith(".pdf"), name))
+    weights = {name: _WEIGHTS.get(name, 1) for name in order}
     total, done, guarded = sum(weights.values()), 0, {}
     for name, weight in weights.items():
         guarded[name] = _guarded(name, files[name], done / total, (done + weight) / total)
@@ -181,9 +185,10 @@ def _render(
 
     def compile_parts(
         sources: Iterable[bytes], tags: bool = False, alone: bool = False
-    ) -> list[bytes]:
+    ) -> Generator[bytes, None, None]:
+        """Each source's PDF, in order, as it is made (`compile_each`)."""
         try:
-            return compile_all(sources, folders[0], _document_time(plan), tags, AT_ONCE, alone)
+            yield from compile_each(sources, folders[0], _document_time(plan), tags, AT_ONCE, alone)
         except TypstFailed as error:  # a template's mistake, said by typst
             raise BuildError(f"the Typst template does not compile: {error}") from error
 
@@ -222,7 +227,7 @@ def _pdf_writers(
     rosters: Rosters,
     words: Words,
     typst_source: Callable[..., bytes],
-    compile_parts: Callable[..., list[bytes]],
+    compile_parts: Callable[..., Generator[bytes, None, None]],
 ) -> tuple[Writer, Writer]:
     """The briefing's and the rosters' PDF writers."""
     # A regency's back matter is compiled first and alone (its length gives every page
@@ -235,15 +240,16 @@ def _pdf_writers(
     def briefing_pdf(out: BinaryIO) -> None:
         source = typst_source("briefing.typ.j2", part=None)
         alone_done.wait()  # both PDFs are made together (`_Ahead`)
-        out.write(compile_parts([source])[0])
+        [pdf] = compile_parts([source])
+        out.write(pdf)
 
     def rosters_compile_parts(
         sources: Iterable[bytes], alone: bool = False, **options: Any
-    ) -> list[bytes]:
+    ) -> Generator[bytes, None, None]:
         if not alone:
             alone_done.set()
         try:
-            return compile_parts(sources, alone=alone, **options)
+            yield from compile_parts(sources, alone=alone, **options)
         finally:
             alone_done.set()
 

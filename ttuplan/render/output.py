@@ -34,8 +34,9 @@ class _Unrestored(SwapError):
 
 
 def write_outputs(folder: Path, files: dict[str, Callable[[BinaryIO], None]]) -> list[Path]:
-    """Run each writer of `files` (file name -> writer) into its file under `folder`;
-    returns the paths written. Raises OSError, with `folder` as it was before."""
+    """Run each writer of `files` (file name -> writer), in their order, into its file
+    under `folder`; returns the paths written, in name order. Raises OSError, with
+    `folder` as it was before."""
     folder.mkdir(parents=True, exist_ok=True)
     with _building(folder):
         held = _Held()  # a Ctrl-C between making staging and the try would leave it
@@ -47,7 +48,7 @@ def write_outputs(folder: Path, files: dict[str, Callable[[BinaryIO], None]]) ->
         keep = False
         try:
             held.release()  # one held back is handled now, inside the try
-            for name, write in sorted(files.items()):
+            for name, write in files.items():
                 with (staging / name).open("wb") as out:
                     write(out)
             return _swap(folder, staging, sorted(files))

@@ -1,5 +1,7 @@
-"""PDFs: Typst sources compiled by typst, each in a child process of its own, one at a
-time, and a document made of several parts merged into one file (pypdf).
+"""PDFs: Typst sources compiled by typst, each in a child process of its own, and a
+document made of several parts merged into one file, each part as soon as it is made
+(its objects copied as typst wrote them, references renumbered; pypdf reads its pages
+and bookmarks).
 
 Why a child process: typst keeps what it laid out in a cache that lives as long as the
 process (the Python binding never clears it), about 1.5 MB per page, so 317 pages of
@@ -19,14 +21,17 @@ from __future__ import annotations
 import gc
 import io
 import os
+import re
 import subprocess
 import sys
 import threading
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from bisect import bisect_right
+from collections import deque
+from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
-from contextlib import contextmanager, nullcontext
-from dataclasses import dataclass
-from itertools import chain, pairwise
+from contextlib import closing, contextmanager, nullcontext
+from dataclasses import dataclass, field
+from itertools import islice, pairwise
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -69,19 +74,22 @@ class TypstFailed(Exception):
     """typst refused a source: a template's mistake (its message says where)."""
 
 
-def compile_all(
+def compile_each(
     sources: Iterable[bytes],
     root: Path,
     timestamp: int,
     tags: bool = True,
     at_once: int = 1,
     alone: bool = False,
-) -> list[bytes]:
-    """Typst sources to PDFs, each in a child process, `at_once` of them at a time (a
-    source is taken from `sources` as a child is started for it: a generator's next
-    source is made while the children compile); `alone`: no other child runs meanwhile
-    (a part up to twice the usual size). On Ctrl-C or SIGTERM (KeyboardInterrupt here)
-    every child still running is killed."""
+) -> Generator[bytes, None, None]:
+    """Typst sources to PDFs, each in a child process, `at_once` of them at a time; each
+    PDF is yielded in the order of the sources as soon as it is made, so the caller reads
+    and merges one part while the next ones compile. A source is taken from `sources`
+    when there is room ahead of the children (a national plan's sources, tens of
+    megabytes in all, are made as they are needed); `alone`: no other child runs
+    meanwhile (a part up to twice the usual size). On a failure, Ctrl-C or SIGTERM
+    (KeyboardInterrupt here) or the caller's stopping early, every child still running
+    is killed."""
     argv = [sys.executable, "-I", "-c", _CHILD, str(root), str(timestamp), "1" if tags else "0"]
     argv.append(str(os.getpid()))
     running = _RUNNING
@@ -106,45 +114,31 @@ def compile_all(
 
     if at_once <= 1:
         try:
-            return [one(source) for source in sources]
+            for source in sources:
+                yield one(source)
         except BaseException:
             _kill(running, lock)
             raise
+        return
     pool = ThreadPoolExecutor(max_workers=at_once, thread_name_prefix="ttuplan-typst")
-    futures: list[Future[bytes]] = []
-    window = threading.Semaphore(at_once + 1)  # sources made ahead of the children
-
-    def run(source: bytes) -> bytes:
-        try:
-            return one(source)
-        finally:
-            window.release()
-
+    # Futures ahead of the one awaited: twice the children, so that a part finished
+    # before the one awaited is followed at once by the next rather than by an idle core.
+    ahead: deque[Future[bytes]] = deque()
+    iterator = iter(sources)
     try:
-        for source in _each_when(window, sources):
-            futures.append(pool.submit(run, source))
-        return [future.result() for future in futures]
-    except BaseException:  # a failure, Ctrl-C, SIGTERM: no child outlives the build
-        for future in futures:
+        while True:
+            for source in islice(iterator, 2 * at_once - len(ahead)):
+                ahead.append(pool.submit(one, source))
+            if not ahead:
+                return
+            yield ahead.popleft().result()
+    except BaseException:  # a failure, Ctrl-C, SIGTERM, the caller gone: no child outlives it
+        for future in ahead:
             future.cancel()
         _kill(running, lock)
         raise
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
-
-
-def _each_when(window: threading.Semaphore, sources: Iterable[bytes]) -> Iterable[bytes]:
-    """Each source, made only when the window has room (a national plan's sources are
-    tens of megabytes: made as the children take them, not all at once)."""
-    iterator = iter(sources)
-    while True:
-        window.acquire()
-        try:
-            source = next(iterator)
-        except StopIteration:
-            window.release()
-            return
-        yield source
 
 
 def _kill(running: set[subprocess.Popen[bytes]], lock: threading.Lock) -> None:
@@ -184,12 +178,21 @@ class Mark:
 
 def outline(pdf: bytes) -> list[tuple[int, str, int]]:
     """The part's own bookmarks: (depth from 0, title, page from 1), in order."""
-    return read_part(pdf)[1]
+    return _read(pdf).marks
 
 
-def read_part(pdf: bytes) -> tuple[int, list[tuple[int, str, int]]]:
-    """A part's page count and its own bookmarks (depth from 0, title, page from 1), in
-    order: what the merge needs of it, read once."""
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """A part read once by pypdf: its page count and its own bookmarks (depth from 0,
+    title, page from 1), in order, and the reader its pages are copied from."""
+
+    pages: int
+    marks: list[tuple[int, str, int]]
+    reader: Any
+    data: bytes
+
+
+def _read(pdf: bytes) -> _Read:
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -203,51 +206,191 @@ def read_part(pdf: bytes) -> tuple[int, list[tuple[int, str, int]]]:
         page = reader.get_destination_page_number(item)  # type: ignore[arg-type]
         if page is not None:
             found.append((depth, str(item.title), page + 1))  # type: ignore[attr-defined]
-    return len(reader.pages), found
+    return _Read(len(reader.pages), found, reader, pdf)
 
 
-def merge(
-    parts: Sequence[tuple[bytes, Sequence[int] | None]],
-    marks: Sequence[Mark],
-    title: str,
-    author: str,
-    out: BinaryIO,
-) -> None:
-    """The parts' pages in order (each part's pages, or the ones listed, from 1), written
-    into `out` as one document with `marks` as its outline. Streamed: each part's objects
-    are copied (renumbered, a part's shared fonts once) as the part is read, so memory
-    holds one part, not the whole document. Deterministic: no clock, no random id."""
-    import pypdf
+class _Merge:
+    """Parts merged into one document as they come: each part's pages and what they
+    need (renumbered, a part's shared fonts once) written into `out` as soon as the part
+    is taken, in whatever order the parts are taken; the page tree, in the document's
+    own order, and the outline at the end. Memory holds one part, not the document.
+    Deterministic: no clock, no random id; the same parts taken in the same order give
+    the same bytes."""
 
-    catalog, tree, outlines, info = 1, 2, 3, 4
-    writer = _Stream(out, tree)
-    writer.raw(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    writer.next_id = 5
-    pages: list[int] = []
-    for data, chosen in parts:
-        _let_go()  # the part before: its reader's objects are in reference cycles
-        reader = pypdf.PdfReader(io.BytesIO(data))
-        numbers = range(1, len(reader.pages) + 1) if chosen is None else chosen
+    CATALOG, TREE, OUTLINES, INFO = 1, 2, 3, 4
+
+    def __init__(self, out: BinaryIO) -> None:
+        self.writer = _Stream(out, self.TREE)
+        self.writer.raw(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+        self.writer.next_id = 5
+
+    def take(self, part: _Read) -> list[int]:
+        """The part's pages written; their numbers in the merged document. Copied as
+        bytes (`_copy_bytes`: a tenth of the time) when the part has the plain form
+        typst writes; else object by object, through pypdf."""
+        first = self.writer.next_id
+        try:
+            return _copy_bytes(self.writer, part)
+        except _Unusual:
+            self.writer.next_id = first  # nothing was written: numbered again
         copied: dict[int, int] = {}
-        for number in numbers:
-            page = reader.pages[number - 1]
+        pages: list[int] = []
+        for page in part.reader.pages:
             ref = page.indirect_reference
             assert ref is not None
-            pages.append(writer.copy(ref, copied))
-            writer.flush_pending(copied)  # this page and what it needs that is new
-    writer.obj(tree, f"<< /Type /Pages /Count {len(pages)} /Kids [".encode()
-               + b" ".join(b"%d 0 R" % p for p in pages) + b"] >>")  # fmt: skip
-    _write_outline(writer, outlines, marks, pages)
-    entries = [b"/Title " + _text(title), b"/Producer " + _text("ttuplan (typst)")]
-    if author:
-        entries.append(b"/Author " + _text(author))
-    writer.obj(info, b"<< " + b" ".join(entries) + b" >>")
-    writer.obj(
-        catalog,
-        b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
-        % (tree, outlines),
-    )
-    writer.finish(catalog, info)
+            pages.append(self.writer.copy(ref, copied))
+            self.writer.flush_pending(copied)  # this page and what it needs that is new
+        return pages
+
+    def finish(self, pages: list[int], marks: Sequence[Mark], title: str, author: str) -> None:
+        """The document: `pages` (as `take` numbered them) in order, `marks` its outline."""
+        writer = self.writer
+        writer.obj(self.TREE, f"<< /Type /Pages /Count {len(pages)} /Kids [".encode()
+                   + b" ".join(b"%d 0 R" % p for p in pages) + b"] >>")  # fmt: skip
+        _write_outline(writer, self.OUTLINES, marks, pages)
+        entries = [b"/Title " + _text(title), b"/Producer " + _text("ttuplan (typst)")]
+        if author:
+            entries.append(b"/Author " + _text(author))
+        writer.obj(self.INFO, b"<< " + b" ".join(entries) + b" >>")
+        writer.obj(
+            self.CATALOG,
+            b"<< /Type /Catalog /Pages %d 0 R /Outlines %d 0 R /PageMode /UseOutlines >>"
+            % (self.TREE, self.OUTLINES),
+        )
+        writer.finish(self.CATALOG, self.INFO)
+
+
+class _Unusual(Exception):
+    """A part not in the plain form `_copy_bytes` copies (an object stream, a
+    generation other than 0, a reference to no object): copied through pypdf."""
+
+
+# An indirect reference `12 0 R`, not part of a name or a number before it.
+_REF = re.compile(rb"(?<![^\s\[\]<>(){}])(\d+)\s+(\d+)\s+R(?![^\s/\[\]<>(){}%])")
+_HEADER = re.compile(rb"\s*(\d+)\s+(\d+)\s+obj\b")
+_STREAM = re.compile(rb"(?<![A-Za-z])stream(?:\r\n|\n|\r)")
+_PARENT = re.compile(rb"/Parent\s*\Z")
+
+
+def _copy_bytes(writer: _Stream, part: _Read) -> list[int]:
+    """The part's pages and every object they reach copied as the bytes typst wrote,
+    each reference renumbered (outside strings and stream data); a page's /Parent
+    becomes the merged page tree. What pypdf would parse into objects and write out
+    again, unchanged. All or nothing: raises _Unusual, having written nothing, for a
+    part not in the plain form (a classic cross-reference table, generation 0)."""
+    reader, data = part.reader, part.data
+    if reader.xref_objStm or set(reader.xref) - {0, 65535}:
+        raise _Unusual
+    offsets: dict[int, int] = reader.xref.get(0, {})
+    ends = [*sorted(offsets.values()), len(data)]
+    copied: dict[int, int] = {}
+    queue: deque[tuple[int, int, bool]] = deque()
+    bodies: list[tuple[int, bytes]] = []
+
+    def number(old: int, page: bool = False) -> int:
+        new = copied.get(old)
+        if new is None:
+            if old not in offsets:
+                raise _Unusual
+            new = copied[old] = writer.reserve()
+            queue.append((old, new, page))
+        return new
+
+    pages = []
+    for page in reader.pages:
+        ref = page.indirect_reference
+        if ref is None or ref.generation != 0:
+            raise _Unusual
+        pages.append(number(ref.idnum, page=True))
+        while queue:
+            old, new, is_page = queue.popleft()
+            parent = writer.tree if is_page else None
+            bodies.append((new, _renumbered(data, offsets[old], ends, old, parent, number)))
+    for new, body in bodies:
+        writer.obj(new, body)
+    return pages
+
+
+def _renumbered(
+    data: bytes,
+    at: int,
+    ends: list[int],
+    old: int,
+    parent: int | None,
+    number: Callable[[int], int],
+) -> bytes:
+    """Object `old`, at offset `at` of `data`, its references renumbered by `number`;
+    a page's (`parent` given) /Parent made `parent`."""
+    end = ends[bisect_right(ends, at)]
+    head = _HEADER.match(data, at, end)
+    if head is None or int(head[1]) != old or head[2] != b"0":
+        raise _Unusual
+    stop = data.rfind(b"endobj", head.end(), end)
+    if stop < 0:
+        raise _Unusual
+    return _renumber(data[head.end() : stop].strip(), parent, number)
+
+
+def _renumber(body: bytes, parent: int | None, number: Callable[[int], int]) -> bytes:
+    """An object's body with each reference renumbered by `number`, and a page's
+    /Parent (`parent` given) made `parent`; literal strings, comments and stream data
+    as they are."""
+    stream = _STREAM.search(body) if body.startswith(b"<<") else None
+    scanned = body[: stream.start()] if stream else body  # stream data copied as it is
+    if stream and b"(" in scanned:  # the keyword might have been inside a string
+        raise _Unusual
+    pieces: list[bytes] = []
+    last = 0
+    for start, stop in _outside_strings(scanned):
+        for ref in _REF.finditer(scanned, start, stop):
+            if ref[2] != b"0":
+                raise _Unusual
+            pieces.append(body[last : ref.start()])
+            before = max(0, ref.start() - 16), ref.start()
+            if parent is not None and _PARENT.search(scanned, *before):
+                pieces.append(b"%d 0 R" % parent)
+            else:
+                pieces.append(b"%d 0 R" % number(int(ref[1])))
+            last = ref.end()
+    pieces.append(body[last:])
+    return b"".join(pieces)
+
+
+def _outside_strings(body: bytes) -> list[tuple[int, int]]:
+    """The stretches of `body` outside its literal strings `( ... )` (balanced, with
+    backslash escapes) and comments, where a reference may stand (a hex string holds
+    no `R`)."""
+    if b"(" not in body and b"%" not in body:
+        return [(0, len(body))]
+    spans: list[tuple[int, int]] = []
+    start = index = 0
+    while index < len(body):
+        char = body[index]
+        if char == 0x25:  # % a comment, to the end of its line
+            spans.append((start, index))
+            while index < len(body) and body[index] not in b"\r\n":
+                index += 1
+            start = index
+        elif char == 0x28:  # (
+            spans.append((start, index))
+            depth = 0
+            while index < len(body):
+                char = body[index]
+                if char == 0x5C:  # \ escapes the next byte
+                    index += 1
+                elif char == 0x28:
+                    depth += 1
+                elif char == 0x29:
+                    depth -= 1
+                    if depth == 0:
+                        break
+                index += 1
+            index += 1
+            start = index
+        else:
+            index += 1
+    spans.append((start, len(body)))
+    return spans
 
 
 def _text(value: str) -> bytes:
@@ -295,6 +438,7 @@ class _Stream:
 
     def __init__(self, out: BinaryIO, tree: int) -> None:
         self.out, self.at, self.next_id = out, 0, 1
+        self.tree = tree
         self.parent = {"/Parent": _Raw(b"%d 0 R" % tree)}  # every page's, in the new tree
         self.offsets: dict[int, int] = {}
         self.pending: list[tuple[int, Any, dict[str, Any]]] = []
@@ -373,6 +517,10 @@ class _Stream:
         )
 
 
+Compile = Callable[..., Generator[bytes, None, None]]  # sources to PDFs, in order
+Key = tuple[str, int]  # a part: ("cover", 0), ("sheets", first sheet), ("back", part)
+
+
 @dataclass(frozen=True, slots=True)
 class Part:
     """One compile of a document in parts: the cover, up to PART_PAGES sheets (a sheet is
@@ -392,7 +540,7 @@ class Part:
 
 def paged_document(
     render: Callable[[Part], bytes],
-    compile_parts: Callable[..., list[bytes]],
+    compile_parts: Compile,
     sheets: int,
     groups: Sequence[tuple[str, int]],
     blocks: Sequence[int],
@@ -404,14 +552,16 @@ def paged_document(
     """A document of a cover, `sheets` one-page sheets and back-matter `blocks` (each its
     estimated pages), compiled in parts of about PART_PAGES pages and merged with one
     outline: `groups` (title, first sheet) over the sheets, `sections` (title, first
-    block) over the blocks.
+    block) over the blocks. `compile_parts` yields each part's PDF in order as it is
+    made (`compile_each`), and each is merged into `out` (seekable) while the next ones
+    compile.
 
     Page numbers and the total every page prints must be known before a part is
     compiled. A part's page count does not depend on its numbers, so the back matter,
     whose length only layout tells, is compiled first when it is one part (its own last
     page is the total), else once to count its pages and again with them; then the
-    sheets and the cover. A cover or sheet that runs over is found from the bookmarks
-    and everything worked out again (at most twice)."""
+    cover and the sheets. A cover or sheet that runs over is found from the bookmarks
+    and everything worked out again, `out` written anew (at most twice)."""
     gc.freeze()  # see _let_go
     try:
         _paged(render, compile_parts, sheets, groups, blocks, sections, title, author, out)
@@ -419,22 +569,55 @@ def paged_document(
         gc.unfreeze()
 
 
-class _Reads:
-    """`read_part`, once per part: what the pages and bookmarks of a part kept for the
-    merge are (the part held beside its answer, so that its id is never another's)."""
+@dataclass
+class _Attempt:
+    """One attempt at the document: its parts as predicted (pages per sheet, of the
+    cover, per back-matter part), what they turned out to be, and the pages merged."""
 
-    def __init__(self) -> None:
-        self.found: dict[int, tuple[bytes, tuple[int, list[tuple[int, str, int]]]]] = {}
+    lengths: list[int]
+    cover: int
+    back: list[int]
+    last: bool  # taken as it is: a document with a wrong number or two
+    found: list[int] = field(default_factory=list)
+    found_cover: int = 0
+    found_back: list[int] = field(default_factory=list)
+    titles: list[str] = field(default_factory=list)  # each sheet's bookmark
+    back_marks: list[list[tuple[int, str, int]]] = field(default_factory=list)
+    ids: dict[Key, list[int]] = field(default_factory=dict)  # the pages merged, by part
+    kept: bool = True  # every part so far as predicted: its pages are in the output
 
-    def __call__(self, data: bytes) -> tuple[int, list[tuple[int, str, int]]]:
-        if id(data) not in self.found:
-            self.found[id(data)] = (data, read_part(data))
-        return self.found[id(data)][1]
+    def __post_init__(self) -> None:
+        self.found, self.found_cover = list(self.lengths), self.cover
+        self.found_back = list(self.back)
+
+    def add(self, kind: str, first: int, count: int, read: _Read, merged: _Merge) -> None:
+        """A part made: what it is checked against the prediction, its pages merged
+        while every part so far is as predicted."""
+        key = (kind, first)
+        if kind == "cover":
+            self.found_cover = read.pages
+            same = read.pages == self.cover
+        elif kind == "back":
+            key = (kind, len(self.back_marks))  # the back matter's parts, counted
+            self.found_back[key[1]] = read.pages
+            same = read.pages == self.back[key[1]]
+            self.back_marks.append(read.marks)
+        else:
+            marks = [mark for mark in read.marks if mark[0] == 0]
+            self.titles += [label for _, label, _ in marks]
+            span = slice(first, first + count)
+            if len(marks) == count:
+                begins = [page for _, _, page in marks] + [read.pages + 1]
+                self.found[span] = [end - start for start, end in pairwise(begins)]
+            same = self.found[span] == self.lengths[span]
+        self.kept = self.kept and (same or self.last)
+        if self.kept:
+            self.ids[key] = merged.take(read)
 
 
 def _paged(
     render: Callable[[Part], bytes],
-    compile_parts: Callable[..., list[bytes]],
+    compile_parts: Compile,
     sheets: int,
     groups: Sequence[tuple[str, int]],
     blocks: Sequence[int],
@@ -443,13 +626,14 @@ def _paged(
     author: str,
     out: BinaryIO,
 ) -> None:
+    begin = out.tell()
     back_parts = _chunks(blocks)
+    chunks = [(a, min(PART_PAGES, sheets - a)) for a in range(0, sheets, PART_PAGES)]
     lengths = [1] * sheets  # pages per sheet, as predicted, then as found
     cover = 1
-    back_pages: list[int] | None = None
-    back: list[bytes] = []
-    for _ in range(3):
-        facts = _Reads()  # this round's parts
+    back_pages: list[int] | None = None  # pages per back-matter part, once known
+    alone: bytes | None = None  # the back matter compiled alone, with its final numbers
+    for attempt in range(3):
         starts = [cover + 1 + sum(lengths[:i]) for i in range(sheets)]
         back_first = cover + sum(lengths) + 1
 
@@ -466,55 +650,62 @@ def _paged(
         ) -> bytes:
             return render(Part(kind, start, count, first, total, back_page, sheet_pages))
 
-        done = False  # the back matter compiled with its final numbers
-        if back_pages is None and len(back_parts) == 1:
-            only = part("back", *back_parts[0], first=back_first)
-            back = compile_parts([only], alone=True)  # up to twice a part: nothing beside
-            back_pages, done = [facts(back[0])[0]], True
-        elif back_pages is None and not back_parts:
-            back_pages, back, done = [], [], True
-        elif back_pages is None:  # count first: the numbers do not change the layout
-            counted = compile_parts([part("back", a, n) for a, n in back_parts])
-            back_pages = [read_part(data)[0] for data in counted]
+        if back_pages is None:
+            back_pages, alone = _count_back(part, compile_parts, back_parts, back_first)
         total = back_first - 1 + sum(back_pages)
         firsts = [back_first + sum(back_pages[:k]) for k in range(len(back_parts))]
-        chunks = [(a, min(PART_PAGES, sheets - a)) for a in range(0, sheets, PART_PAGES)]
-        todo = [] if done else list(zip(back_parts, firsts, strict=True))
-        sources = chain(
-            (part("back", a, n, f, total) for (a, n), f in todo),
-            (part("sheets", a, n, starts[a], total) for a, n in chunks),
-            (part("cover", total=total) for _ in (1,)),
-        )
-        made = compile_parts(sources)
-        if not done:
-            back, made = made[: len(back_parts)], made[len(back_parts) :]
-        sheet_parts, cover_pdf = made[:-1], made[-1]
-        found = list(lengths)
-        titles: list[str] = []
-        for (first, count), data in zip(chunks, sheet_parts, strict=True):
-            _let_go()
-            count_read, read = facts(data)
-            marks = [mark for mark in read if mark[0] == 0]
-            titles += [label for _, label, _ in marks]
-            begins = [page for _, _, page in marks] + [count_read + 1]
-            if len(marks) == count:
-                found[first : first + count] = [b - a for a, b in pairwise(begins)]
-        found_cover, found_back = facts(cover_pdf)[0], [facts(data)[0] for data in back]
-        if found == lengths and found_cover == cover and found_back == back_pages:
+        out.seek(begin)
+        out.truncate()
+        merged = _Merge(out)
+        now = _Attempt(lengths, cover, back_pages, last=attempt == 2)
+        todo = [("cover", 0, 0, 1)]
+        if alone is not None:  # made already, with these very numbers
+            now.add("back", 0, len(blocks), _read(alone), merged)
+            alone = None  # another attempt compiles it again, with its new numbers
+        else:
+            todo += [("back", a, n, f) for (a, n), f in zip(back_parts, firsts, strict=True)]
+        todo += [("sheets", a, n, starts[a]) for a, n in chunks]
+        sources = (part(kind, a, n, f, total) for kind, a, n, f in todo)
+        with closing(compile_parts(sources)) as made:
+            for (kind, a, n, _), data in zip(todo, made, strict=True):
+                _let_go()  # the part before: its reader's objects are in reference cycles
+                now.add(kind, a, n, _read(data), merged)
+        if now.kept:
             break
-        lengths, cover, back_pages = found, found_cover, found_back
-    marks_out = _marks(groups, starts, titles, 0)
+        lengths, cover, back_pages = now.found, now.found_cover, now.found_back
+    marks = _marks(groups, starts, now.titles, 0)
     block_marks: list[tuple[str, int]] = []
-    for data, first in zip(back, firsts, strict=True):
-        block_marks += [(label, first + page - 1) for _, label, page in facts(data)[1]]
-    marks_out += _marks(
+    for read_marks, first in zip(now.back_marks, firsts, strict=True):
+        block_marks += [(label, first + page - 1) for _, label, page in read_marks]
+    marks += _marks(
         sections, [page for _, page in block_marks], [label for label, _ in block_marks],
-        len(marks_out),
+        len(marks),
     )  # fmt: skip
-    pieces: list[tuple[bytes, Sequence[int] | None]] = [(cover_pdf, None)]
-    pieces += [(data, None) for data in sheet_parts]
-    pieces += [(data, None) for data in back]
-    merge(pieces, marks_out, title, author, out)
+    order = [("cover", 0)] + [("sheets", a) for a, _ in chunks]
+    order += [("back", k) for k in range(len(back_parts))]
+    merged.finish([page for key in order for page in now.ids[key]], marks, title, author)
+
+
+def _count_back(
+    part: Callable[..., bytes],
+    compile_parts: Compile,
+    back_parts: list[tuple[int, int]],
+    back_first: int,
+) -> tuple[list[int], bytes | None]:
+    """The pages of each back-matter part, and the one part when there is one: compiled
+    alone (up to twice a part: nothing beside), with its final numbers, its own last
+    page the total. More parts are compiled to count their pages only: the numbers do
+    not change the layout."""
+    if len(back_parts) == 1:
+        [alone] = compile_parts([part("back", *back_parts[0], back_first)], alone=True)
+        return [_read(alone).pages], alone
+    pages: list[int] = []
+    if back_parts:
+        with closing(compile_parts([part("back", a, n) for a, n in back_parts])) as made:
+            for data in made:
+                _let_go()
+                pages.append(_read(data).pages)
+    return pages, None
 
 
 def _let_go() -> None:
