@@ -81,6 +81,25 @@ def test_checking_writes_no_parser_cache_to_the_temporary_folder(tmp_path: Path)
     assert not list(tmp_path.glob(".lark*"))
 
 
+def test_the_parser_tables_are_the_same_bytes_every_time_they_are_built() -> None:
+    """Lark numbers its states in an order that changed from run to run, so every
+    `python -m ttuplan.parse` rewrote the whole file; now two builds in fresh processes
+    (different object addresses, different hash seeds) give the bytes that ship."""
+    code = (
+        "import sys; from ttuplan.parse.grammar import build_tables, GRAMMAR_FILE; "
+        "sys.stdout.write(build_tables(GRAMMAR_FILE.read_text(encoding='utf-8')))"
+    )
+    built = [
+        subprocess.run(
+            [sys.executable, "-c", code], capture_output=True, text=True, check=True,
+            env={**os.environ, "PYTHONHASHSEED": seed},
+        ).stdout
+        for seed in ("1", "2")
+    ]  # fmt: skip
+    shipped = GRAMMAR_FILE.with_name("ttuplan.tables.json").read_text(encoding="utf-8")
+    assert built[0] == built[1] == shipped
+
+
 def test_the_shipped_parser_tables_parse_as_the_grammar_does() -> None:
     """The tables in grammar/ttuplan.tables.json give the same trees as a parser built
     from grammar/ttuplan.lark, on every .ttup file of the repository."""

@@ -1,8 +1,9 @@
 """`python -m ttuplan.parse`: rebuild grammar/ttuplan.tables.json after the grammar changed.
 
-Lark numbers its LALR states in an order that varies from run to run (sets of rule objects),
-so two builds of the same grammar differ as text while parsing the same; the tests compare
-what the tables parse, not their bytes.
+Lark numbers its LALR states in an order that varies from run to run (sets of rule
+objects); the tables are renumbered canonically before they are written
+(`grammar._canonical`), so the same grammar gives the same bytes and a rebuild shows in a
+diff only when the grammar changed. The tests check both the bytes and what they parse.
 """
 
 from __future__ import annotations

@@ -71,10 +71,50 @@ def _numeric_keys(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
 
 
 def build_tables(text: str) -> str:
-    """The LALR tables of `text` as JSON, stamped with what they were built from."""
+    """The LALR tables of `text` as JSON, stamped with what they were built from; the
+    same bytes for the same grammar (`_canonical`)."""
     data, memo = Lark(text, **OPTIONS).memo_serialize([TerminalDef, Rule])
+    data["parser"]["parser"] = _canonical(data["parser"]["parser"])
     stamp = {"grammar": grammar_digest(text), "lark": lark.__version__}
     return json.dumps({"stamp": stamp, "data": data, "memo": memo}, separators=(",", ":")) + "\n"
+
+
+def _canonical(table: dict[str, Any]) -> dict[str, Any]:
+    """Lark's parse table numbered the same way every time. Lark numbers its states and
+    symbols in the order it meets them in sets of objects, which differs from run to
+    run: symbols are numbered here by name, and states in the order a walk from the
+    start states meets them (each state's moves taken by symbol name)."""
+    names: dict[int, str] = table["tokens"]
+    symbol = {old: new for new, old in enumerate(sorted(names, key=names.__getitem__))}
+    states: dict[int, dict[int, tuple[int, Any]]] = table["states"]
+    number: dict[int, int] = {}
+    queue = [table["start_states"][start] for start in sorted(table["start_states"])]
+    while queue:
+        state = queue.pop(0)
+        if state in number:
+            continue
+        number[state] = len(number)
+        for token in sorted(states[state], key=symbol.__getitem__):
+            action, argument = states[state][token]
+            if action == 0:  # shift (or go to): to another state
+                queue.append(argument)
+    for state in sorted(set(states) - set(number)):  # none in a grammar Lark accepts
+        number[state] = len(number)
+
+    def moves(actions: dict[int, tuple[int, Any]]) -> dict[int, tuple[int, Any]]:
+        renumbered = {
+            symbol[token]: (action, number[argument] if action == 0 else argument)
+            for token, (action, argument) in actions.items()
+        }
+        return dict(sorted(renumbered.items()))
+
+    order = sorted(states, key=number.__getitem__)
+    return {
+        "tokens": {new: names[old] for old, new in sorted(symbol.items(), key=lambda x: x[1])},
+        "states": {number[old]: moves(states[old]) for old in order},
+        "start_states": {k: number[v] for k, v in sorted(table["start_states"].items())},
+        "end_states": {k: number[v] for k, v in sorted(table["end_states"].items())},
+    }
 
 
 @functools.cache
