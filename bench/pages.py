@@ -116,7 +116,7 @@ def main() -> int:
     command = [sys.executable, "-m", "ttuplan", "build", str(args.plan), "-o", str(built)]
     command += ["--formats", "pdf,html", "--quiet"]
     if args.language:
-        command += ["--language", args.language]
+        command += ["--lang", args.language]
     if subprocess.run(command, check=False).returncode not in (0, 1):
         sys.stderr.write("pages: the build failed\n")
         return 1
