@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -22,6 +22,7 @@ from ttuplan.constants import ENTRY_NAME, REQUIRED, RESERVES
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.model import Plan
+from ttuplan.records import dataclass
 from ttuplan.source import SourceMap
 
 if TYPE_CHECKING:

@@ -15,9 +15,10 @@ from __future__ import annotations
 import math
 import re
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ttuplan.diff import PlanDiff, Problem, reach_text
+from ttuplan.records import dataclass
 from ttuplan.render.escape import markdown_text
 
 LIMIT = 65_536  # characters in one GitHub comment

@@ -7,11 +7,12 @@ Computed by ttuplan.check from a Plan; read by the summary, the documents, `grap
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from typing import NamedTuple
 
 from ttuplan.model import Person
+from ttuplan.records import dataclass
 from ttuplan.source import NOWHERE, Span
 
 

@@ -14,7 +14,7 @@ import datetime as dt
 import math
 from collections import Counter, defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import Any, NamedTuple
 
 from ttuplan import model as m
@@ -22,6 +22,7 @@ from ttuplan.crews import crews, staff_of
 from ttuplan.deployment import Deployment, Member
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.domain import commands, edges_in
+from ttuplan.records import dataclass
 
 Count = tuple[int, int]  # (before, after)
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from itertools import pairwise
 
 from ttuplan import model as m
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 # ── time ────────────────────────────────────────────────────────────────────

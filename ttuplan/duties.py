@@ -13,9 +13,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
 
 from ttuplan import model as m
+from ttuplan.records import dataclass
 
 DAY = 24 * 60
 Arc = tuple[int, int]  # (start minute of the day, length in minutes), may run past midnight

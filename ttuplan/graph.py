@@ -13,11 +13,11 @@ chains that start from it. Hierarchy: the `parent` tree with strengths.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 
 from ttuplan import model as m
 from ttuplan.deployment import Escalation
 from ttuplan.domain import commands
+from ttuplan.records import dataclass
 from ttuplan.render.escape import mermaid_label
 
 

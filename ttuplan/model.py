@@ -7,9 +7,10 @@ names refer to other declarations by their name. Spans are left out of equality.
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 from typing import NamedTuple
 
+from ttuplan.records import dataclass
 from ttuplan.source import NOWHERE, Span
 
 DEFAULT_SPEED_KMH = 40.0

@@ -29,7 +29,7 @@ from __future__ import annotations
 import bisect
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 from operator import itemgetter
 
@@ -58,6 +58,7 @@ from ttuplan.domain import (
     staffing,
     timeline,
 )
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 SOURCE, SINK = ("source",), ("sink",)

@@ -28,7 +28,7 @@ from __future__ import annotations
 import math
 from collections import ChainMap, defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import replace
 
 from ttuplan import model as m
 from ttuplan.check.allocate import Allocation, Replanner
@@ -38,6 +38,7 @@ from ttuplan.deployment import Hold, Loss, Short, Stranded
 from ttuplan.diagnostics.builders.coverage import contingency_loss, loss_not_survived
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import available, runs
+from ttuplan.records import dataclass
 
 SHOWN = 3  # effects said in a message; the rest in its notes
 

@@ -19,9 +19,9 @@ and rank), so the same plan gives the same answer, whatever the order of names i
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ttuplan.check.highs import integer_program
+from ttuplan.records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

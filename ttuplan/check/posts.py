@@ -16,13 +16,13 @@ import functools
 import re
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass
 from operator import itemgetter, neg
 
 from ttuplan import model as m
 from ttuplan.deployment import Post
 from ttuplan.domain import GuardInForce, guards_in_force
 from ttuplan.duties import shifts_of
+from ttuplan.records import dataclass
 
 _ID = itemgetter(m.Site._fields.index("id"))  # the first field of a Site, as of a tuple
 _KIND = itemgetter(m.Site._fields.index("kind"))

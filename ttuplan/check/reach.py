@@ -11,7 +11,6 @@ from __future__ import annotations
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
 from itertools import chain
 
 from ttuplan import model as m
@@ -20,6 +19,7 @@ from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.builders.coverage import reserve_out_of_reach, reserve_unverifiable
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import available
+from ttuplan.records import dataclass
 from ttuplan.source import NOWHERE, Span
 
 EARTH_KM = 6371.0088

@@ -24,7 +24,7 @@ from __future__ import annotations
 from bisect import bisect_left, insort
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from itertools import chain
 
 from ttuplan import model as m
@@ -35,6 +35,7 @@ from ttuplan.diagnostics.builders.time import roster_incomplete
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.domain import overlapping_groups
 from ttuplan.duties import Duty, arc, first_clash, occurrences, shifts_of
+from ttuplan.records import dataclass
 
 Clashes = Callable[[Duty, Duty, int], bool]  # do two duties clash, with this rest between
 

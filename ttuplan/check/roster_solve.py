@@ -23,11 +23,11 @@ program fills more places.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 import networkx as nx
 
 from ttuplan.check.highs import INFINITY, Row, integer_program
+from ttuplan.records import dataclass
 
 NODE_LIMIT = 20_000  # branch-and-bound nodes per stage: deterministic, unlike a time limit
 MAX_CLIQUES = 20_000  # beyond this many, clashes are one row per pair instead

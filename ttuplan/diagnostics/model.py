@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import enum
-from dataclasses import dataclass
 
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ttuplan.parse.grammar import lark_parser
+from ttuplan.records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.fmt.comments import Trivia, collect_trivia
 from ttuplan.fmt.layout import weave
 from ttuplan.fmt.printer import print_module
 from ttuplan.parse import parse
+from ttuplan.records import dataclass
 from ttuplan.syntax import build
 from ttuplan.syntax import nodes as n
 

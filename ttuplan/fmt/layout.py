@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import bisect
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ttuplan.fmt.comments import Comment, Trivia
 from ttuplan.fmt.printer import INDENT, Line
+from ttuplan.records import dataclass
 
 
 @dataclass(slots=True)

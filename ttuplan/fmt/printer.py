@@ -28,9 +28,9 @@ The canonical style (`ttuplan fmt`), one way to write each thing:
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import assert_never
 
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
 

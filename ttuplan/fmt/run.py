@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ttuplan.constants import EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE
 from ttuplan.diagnostics.builders.files import outside_plan_folder
@@ -13,6 +13,7 @@ from ttuplan.diagnostics.render.text import render_text
 from ttuplan.diagnostics.report import Reporter
 from ttuplan.fmt.files import find_plan_files, outside, replace_text, unified_diff
 from ttuplan.fmt.formatter import FormatResult, format_text
+from ttuplan.records import dataclass
 from ttuplan.resolve.files import read_file, read_text
 from ttuplan.source import SourceMap
 

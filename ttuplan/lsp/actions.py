@@ -5,11 +5,11 @@ covers can be added to the `covers` of each unit of that force that lists distri
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 
 from ttuplan import model as m
 from ttuplan.diagnostics import codes
 from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 from ttuplan.syntax import nodes as n
 

@@ -4,8 +4,6 @@ districts after `covers`, only units, rayons and pools after `escalates to`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lark import Token
 from lark.exceptions import UnexpectedInput
 
@@ -13,6 +11,7 @@ from ttuplan.lsp.index import Index
 from ttuplan.parse.grammar import keyword_terminals, lark_parser
 from ttuplan.parse.lexer import lex
 from ttuplan.parse.parser import _DECLARATION_ONLY, _DECLARATION_TOO
+from ttuplan.records import dataclass
 from ttuplan.resolve.names import Definition
 
 # The kinds of name a statement takes after its last keyword (None: a statement's start).

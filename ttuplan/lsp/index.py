@@ -7,8 +7,9 @@ import csv
 import io
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ttuplan.records import dataclass
 from ttuplan.resolve.names import NAMESPACES, Definition, Key, Symbols
 from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import nodes as n

@@ -7,12 +7,12 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Callable
-from dataclasses import dataclass
 from urllib.parse import unquote, urlparse
 from urllib.request import url2pathname
 
 from lsprotocol import types as t
 
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 # The text of a 1-based line of a file, the editor's buffer first.

@@ -12,13 +12,14 @@ import errno
 import functools
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field, replace
+from dataclasses import field, replace
 
 from ttuplan.api import CheckResult, PlanNotFound, check_plan, find_entry
 from ttuplan.constants import ENTRY_NAME
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.lsp.index import Index
 from ttuplan.model import Site
+from ttuplan.records import dataclass
 from ttuplan.resolve.files import MAX_FILE_BYTES, Reader, TooLarge
 from ttuplan.resolve.names import Key, Symbols
 from ttuplan.source import SourceFile, SourceMap, Span

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from lark import Token
 
@@ -12,6 +11,7 @@ from ttuplan.diagnostics.builders import syntax
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.parse.grammar import keyword_terminals
 from ttuplan.parse.words import expected_words, found_words
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 

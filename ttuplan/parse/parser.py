@@ -12,7 +12,7 @@ mistakes a first mistake causes are not reported at all.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from lark import Token, Tree
 from lark.exceptions import UnexpectedInput, UnexpectedToken
@@ -24,6 +24,7 @@ from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.parse.grammar import lark_parser
 from ttuplan.parse.lexer import lex
 from ttuplan.parse.messages import OpenBlock, incomplete_line, unclosed_block, unexpected_token
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 MAX_SYNTAX_ERRORS = 50

@@ -20,7 +20,7 @@ import tempfile
 import threading
 from collections.abc import Callable, Generator, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -31,6 +31,7 @@ from ttuplan.constants import DOCUMENT_FORMATS, LANGUAGES
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic
 from ttuplan.model import Plan
+from ttuplan.records import dataclass
 from ttuplan.render.briefing import Briefing, briefing_view
 from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members

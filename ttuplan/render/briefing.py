@@ -6,7 +6,7 @@ import datetime as dt
 import math
 import os
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import field
 from fractions import Fraction
 
 from ttuplan import model as m
@@ -14,6 +14,7 @@ from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.domain import children, guards_in_force
 from ttuplan.duties import shifts_of
+from ttuplan.records import dataclass
 from ttuplan.render.common import (
     Labels,
     PostView,

@@ -5,11 +5,11 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment, Post
 from ttuplan.domain import commands, escalating_forces
+from ttuplan.records import dataclass
 from ttuplan.render.words import Words
 
 

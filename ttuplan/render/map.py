@@ -14,12 +14,12 @@ from __future__ import annotations
 import math
 from collections import Counter
 from collections.abc import Iterable
-from dataclasses import dataclass
 from xml.sax.saxutils import escape
 
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.domain import available
+from ttuplan.records import dataclass
 
 MAX_POSTS = 5_000  # beyond this the map shows the kecamatan and reserves only
 WIDTH = 760.0  # drawing units (the SVG scales to its box)

@@ -4,11 +4,10 @@ in shift order (`ttuplan.crews`)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from ttuplan import model as m
 from ttuplan.crews import numbered
 from ttuplan.deployment import Deployment, Member
+from ttuplan.records import dataclass
 
 
 @dataclass(frozen=True, slots=True)

@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from fractions import Fraction
 
 from ttuplan import model as m
@@ -14,6 +13,7 @@ from ttuplan.check.reach import Reach, distance_km, nearest_reserves, travel_min
 from ttuplan.deployment import Deployment, Member, PhaseDeployment, Post
 from ttuplan.domain import available, line_of_command
 from ttuplan.duties import arc, occurrences, shift_length, shifts_of
+from ttuplan.records import dataclass
 from ttuplan.render.common import (
     Hop,
     Labels,

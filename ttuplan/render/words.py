@@ -6,10 +6,11 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
 from typing import Any
+
+from ttuplan.records import dataclass
 
 ZONES = {
     "Asia/Jakarta": "WIB",

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from operator import itemgetter
 from typing import TypeVar
 
@@ -10,6 +9,7 @@ from ttuplan import model as m
 from ttuplan import progress
 from ttuplan.diagnostics.builders.names import duplicate_definition, missing_statement
 from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.records import dataclass
 from ttuplan.resolve.assemble import Assembler
 from ttuplan.resolve.files import DISK, PlanFolder, Reader, load_modules, read_text
 from ttuplan.resolve.hierarchy import parent_loops

@@ -5,12 +5,13 @@ from __future__ import annotations
 import datetime as dt
 import zoneinfo
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ttuplan import model as m
 from ttuplan.constants import LANGUAGES
 from ttuplan.diagnostics.builders.names import invalid_value
 from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.records import dataclass
 from ttuplan.resolve.body import Body, missing
 from ttuplan.resolve.names import COMMANDS, Symbols
 from ttuplan.source import Span

@@ -11,7 +11,7 @@ import os
 import re
 import stat
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -26,6 +26,7 @@ from ttuplan.diagnostics.builders.files import (
 )
 from ttuplan.diagnostics.model import Diagnostic, Label
 from ttuplan.parse import parse
+from ttuplan.records import dataclass
 from ttuplan.source import SourceMap, Span
 from ttuplan.syntax import build, nodes
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import field
 
 from ttuplan.diagnostics.builders.names import (
     duplicate_definition,
@@ -18,6 +18,7 @@ from ttuplan.diagnostics.builders.names import (
     wrong_kind_of_name,
 )
 from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 # What each declaration keyword defines, in words.

@@ -11,7 +11,6 @@ import csv
 import io
 import re
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from typing import Concatenate, ParamSpec
 
 from ttuplan.diagnostics.builders.data import (
@@ -25,6 +24,7 @@ from ttuplan.diagnostics.builders.data import (
     unknown_name_in_table,
 )
 from ttuplan.diagnostics.model import Diagnostic
+from ttuplan.records import dataclass
 from ttuplan.resolve.names import Symbols, suggest
 from ttuplan.source import SourceMap, Span
 

@@ -7,8 +7,9 @@ however they are laid out (the formatter's round-trip test relies on this).
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import field
 
+from ttuplan.records import dataclass
 from ttuplan.source import Span
 
 

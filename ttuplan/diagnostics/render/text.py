@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 
 from ttuplan.diagnostics.model import Diagnostic, Label, Severity
+from ttuplan.records import dataclass
 from ttuplan.source import SourceMap, Span
 from ttuplan.terminal import visible
 
