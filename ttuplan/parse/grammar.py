@@ -58,16 +58,20 @@ def shipped_tables(text: str) -> dict[str, Any] | None:
         raw = TABLES_FILE.read_text(encoding="utf-8")
     except OSError:
         return None
-    tables: dict[str, Any] = json.loads(raw, object_pairs_hook=_numeric_keys)
+    tables: dict[str, Any] = json.loads(raw)
     stamp = tables.get("stamp", {})
     if stamp.get("grammar") != grammar_digest(text) or stamp.get("lark") != lark.__version__:
         return None
+    # JSON keys are strings. Lark looks states and memo entries up by the numbers stored
+    # as values: those keys become numbers again. A state's moves keep string keys, as
+    # the symbol table they index does (turning every key back took a third of the load).
+    try:
+        parser = tables["data"]["parser"]["parser"]
+        parser["states"] = {int(state): moves for state, moves in parser["states"].items()}
+        tables["memo"] = {int(number): value for number, value in tables["memo"].items()}
+    except (KeyError, TypeError, ValueError, AttributeError):
+        return None
     return tables
-
-
-def _numeric_keys(pairs: list[tuple[str, Any]]) -> dict[Any, Any]:
-    """JSON keys are strings; Lark's state and memo numbers come back as ints."""
-    return {int(key) if key.isdigit() else key: value for key, value in pairs}
 
 
 def build_tables(text: str) -> str:
