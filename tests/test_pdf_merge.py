@@ -5,6 +5,7 @@ pypdf; anything not in that plain form copied through pypdf."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pypdf
@@ -233,3 +234,31 @@ def body(draw: st.DrawFn) -> tuple[bytes, bytes]:
 def test_renumbering_changes_the_references_and_nothing_else(case: tuple[bytes, bytes]) -> None:
     source, expected = case
     assert pdf._renumber(source, None, number_plus(1000)) == expected
+
+
+def test_an_object_not_where_the_table_says_or_a_string_before_stream_data_is_unusual() -> None:
+    """What the byte copy does not trust goes to pypdf: an offset that points at another
+    object, an object without its end, a stream whose dictionary holds a string (its
+    `stream` keyword could be inside it)."""
+    data = b"%PDF-1.7\n4 0 obj\n[1 0 R]\nendobj\n5 0 obj\n<< /A 1 0 R"
+    ends = [9, 32, len(data)]
+    assert pdf._renumbered(data, 9, ends, 4, None, number_plus(1)) == b"[2 0 R]"
+    with pytest.raises(pdf._Unusual):
+        pdf._renumbered(data, 9, ends, 7, None, number_plus(1))  # the table says 7
+    with pytest.raises(pdf._Unusual):
+        pdf._renumbered(data, 32, ends, 5, None, number_plus(1))  # no endobj
+    with pytest.raises(pdf._Unusual):
+        pdf._renumber(b"<< /T (x) /Length 3 >>\nstream\nabc\nendstream", None, number_plus(1))
+
+
+def test_sources_compiled_one_at_a_time_come_in_order_and_a_failure_says_why(
+    tmp_path: Path,
+) -> None:
+    """`compile_each` with one child at a time (as on a one-core machine): each PDF in
+    the order of its source; typst's refusal raised with its own message, after the
+    PDFs made before it."""
+    made = pdf.compile_each([b"first", b"second", b"#undefined-thing"], tmp_path, 0, False, 1)
+    assert "first" in pypdf.PdfReader(io.BytesIO(next(made))).pages[0].extract_text()
+    assert "second" in pypdf.PdfReader(io.BytesIO(next(made))).pages[0].extract_text()
+    with pytest.raises(pdf.TypstFailed, match="unknown variable"):
+        next(made)
