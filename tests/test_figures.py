@@ -17,7 +17,7 @@ import pypdf
 import pytest
 from click.testing import CliRunner
 
-from tests.conftest import SAMPLE_PLAN
+from tests.conftest import REPO, SAMPLE_PLAN
 from tests.test_documents import xlsx_cells
 from ttuplan.cli import main
 from ttuplan.deployment import Deployment
@@ -185,3 +185,29 @@ def test_roster_sheets_say_when_where_and_whom_to_call(sample: Path) -> None:
     back = pdf_text(sample / "rosters.pdf", slice(288, 300))
     assert "LEMBAR TUGAS CADANGAN" in back and "Lokasi terjauh:" in back
     assert "Brimob Polda NTT (BKO)" in pdf_text(sample / "rosters.pdf", slice(288, 330))
+
+
+def test_a_force_a_guard_names_twice_is_counted_once_per_place(tmp_path: Path) -> None:
+    """`guard kpu with 1 polri, 1 polri` is the same post as `with 2 polri`: 2 on duty at
+    once, 2 a shift in all. Summing each entry's force total (every entry of the force,
+    again) counted it twice: 4 in all against 2 at once."""
+    import shutil
+
+    from ttuplan.api import check_plan
+    from ttuplan.render.common import Labels, force_figures
+
+    documents = REPO / "tests" / "fixtures" / "plans" / "documents"
+    found = []
+    for guard in ("with 2 polri", "with 1 polri, 1 polri"):
+        plan = tmp_path / guard.replace(" ", "_").replace(",", "")
+        shutil.copytree(documents, plan)
+        text = (plan / "plan.ttup").read_text(encoding="utf-8")
+        assert "guard kpu with 2 polri\n" in text
+        (plan / "plan.ttup").write_text(
+            text.replace("guard kpu with 2 polri\n", f"guard kpu {guard}\n"), encoding="utf-8"
+        )
+        result = check_plan(str(plan))
+        assert result.plan is not None and result.deployment is not None
+        labels = Labels(result.plan)
+        found.append([force_figures(labels, phase) for phase in result.deployment.phases])
+    assert found[0] == found[1]

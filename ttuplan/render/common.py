@@ -249,7 +249,7 @@ def force_figures(
     for post in deployment.posts:
         for force, people in post.need:
             at_once[force] += people
-            in_all[force] += post.people_of(force)
+            in_all[force] += people * post.shifts
     for assignment in deployment.assignments:
         given[assignment.force] += assignment.people
     return tuple(
