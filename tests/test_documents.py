@@ -491,6 +491,24 @@ CATALOGUE = json.loads((REPO / "templates" / "i18n" / "id.json").read_text(encod
 WITHOUT_SITUATION = json.dumps({k: v for k, v in CATALOGUE.items() if k != "situation"})
 
 
+def test_a_rosters_template_typst_refuses_is_reported_in_typst_s_words(tmp_path: Path) -> None:
+    """A mistake in the rosters' sheets, found while the briefing's PDF compiles beside
+    them: the rosters' failure killed every typst child, the briefing's too, and the build
+    reported the briefing's `typst ended with status -9` instead of typst's own words."""
+    rosters = (REPO / "templates" / "rosters.typ.j2").read_text(encoding="utf-8")
+    marker = '{% if part.kind == "sheets" %}\n'
+    assert marker in rosters
+    broken = rosters.replace(marker, marker + "#undefined-thing-here\n", 1)
+    templates = templates_with(tmp_path, {"rosters.typ.j2": broken})
+    for attempt in range(3):  # the briefing is compiling when the sheets fail, or not
+        out = tmp_path / f"out{attempt}"
+        result = build(SAMPLE_PLAN, out, "--templates", str(templates), "--formats", "pdf")
+        assert result.exit_code == 2
+        assert result.stderr.startswith("ttuplan: error: the Typst template does not compile: ")
+        assert "unknown variable: undefined-thing-here" in result.stderr, result.stderr
+        assert not out.exists() or list(out.iterdir()) == []
+
+
 @pytest.mark.parametrize(
     ("files", "formats", "problem"),
     [

@@ -92,11 +92,12 @@ def compile_each(
     when there is room ahead of the children (a national plan's sources, tens of
     megabytes in all, are made as they are needed); `alone`: no other child runs
     meanwhile (a part up to twice the usual size). On a failure, Ctrl-C or SIGTERM
-    (KeyboardInterrupt here) or the caller's stopping early, every child still running
-    is killed."""
+    (KeyboardInterrupt here) or the caller's stopping early, every child of this call
+    still running is killed; another document's children are left to finish (a failed
+    build's are killed by `stop_all`), so the message is this failure's, not theirs."""
     argv = [sys.executable, "-I", "-c", _CHILD, str(root), str(timestamp), "1" if tags else "0"]
     argv.append(str(os.getpid()))
-    running = _RUNNING
+    running: set[subprocess.Popen[bytes]] = set()  # this call's children
     lock = _LOCK
 
     def one(source: bytes) -> bytes:
@@ -106,11 +107,13 @@ def compile_each(
                     argv, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE
                 )
                 running.add(process)
+                _RUNNING.add(process)
             try:
                 out, err = process.communicate(source)
             finally:
                 with lock:
                     running.discard(process)
+                    _RUNNING.discard(process)
         if process.returncode != 0:
             message = err.decode("utf-8", "replace").strip()
             raise TypstFailed(message or f"typst ended with status {process.returncode}")
