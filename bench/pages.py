@@ -26,7 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-from ttuplan.render.pdf import outline  # noqa: E402 (after the repository is on the path)
+from ttuplan.render.pdf import read_part  # noqa: E402 (after the repository is on the path)
 
 SAMPLE = REPO / "plans" / "ttu-pemilu-2024"
 
@@ -75,12 +75,6 @@ def _once(chosen: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return sorted(seen.items())
 
 
-def page_count(pdf: Path) -> int:
-    import pypdf
-
-    return len(pypdf.PdfReader(pdf).pages)
-
-
 def render(pdf: Path, page: int, dpi: int, prefix: Path) -> Path:
     """One page as PNG (pdftoppm names it prefix-NNN.png, padded to the page count)."""
     subprocess.run(
@@ -117,14 +111,14 @@ def main() -> int:
     command += ["--formats", "pdf,html", "--quiet"]
     if args.language:
         command += ["--lang", args.language]
-    if subprocess.run(command, check=False).returncode not in (0, 1):
+    if subprocess.run(command, check=False).returncode != 0:  # 1: errors, nothing written
         sys.stderr.write("pages: the build failed\n")
         return 1
     shown: list[tuple[Path, str, int, str]] = []
     for name, choose in (("briefing", briefing_pages), ("rosters", rosters_pages)):
         pdf = built / f"{name}.pdf"
-        count = page_count(pdf)
-        for page, title in choose(outline(pdf.read_bytes()), count):
+        read = read_part(pdf.read_bytes())
+        for page, title in choose(read.marks, read.pages):
             prefix = args.out / f"{name}-p{page:03d}-{slug(title)}"
             shown.append((render(pdf, page, args.dpi, prefix), f"{name}.pdf", page, title))
     if args.html and browser is not None:
@@ -135,7 +129,7 @@ def main() -> int:
                  f"--print-to-pdf={printed}", (built / f"{name}.html").as_uri()],
                 check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
             )  # fmt: skip
-            for page in range(1, min(2, page_count(printed)) + 1):
+            for page in range(1, min(2, read_part(printed.read_bytes()).pages) + 1):
                 prefix = args.out / f"{name}-html-p{page:03d}"
                 shown.append((render(printed, page, args.dpi, prefix), f"{name}.html", page, ""))
     width = max(len(str(path)) for path, *_ in shown)

@@ -43,7 +43,7 @@ def merged(parts: list[bytes]) -> bytes:
     merge = pdf._Merge(out)
     pages: list[int] = []
     for data in parts:
-        pages += merge.take(pdf._read(data))
+        pages += merge.take(pdf.read_part(data))
     merge.finish(pages, [pdf.Mark("One", 1)], "Merged", "")
     return out.getvalue()
 
@@ -172,7 +172,7 @@ def test_a_part_not_in_the_plain_form_is_copied_through_pypdf(
         root=1,
     )
     with pytest.raises(pdf._Unusual):
-        pdf._copy_bytes(pdf._Merge(io.BytesIO()).writer, pdf._read(odd))
+        pdf._copy_bytes(pdf._Merge(io.BytesIO()).writer, pdf.read_part(odd))
     both = merged([typst_part("first"), odd])
     reader = pypdf.PdfReader(io.BytesIO(both), strict=True)
     assert len(reader.pages) == 3

@@ -35,7 +35,14 @@ from ttuplan.records import dataclass
 from ttuplan.render.briefing import Briefing, briefing_view
 from ttuplan.render.environment import environment, template_folders
 from ttuplan.render.members import assign_members
-from ttuplan.render.pdf import AT_ONCE, TypstFailed, compile_each, paged_document, stop_all
+from ttuplan.render.pdf import (
+    AT_ONCE,
+    Compile,
+    TypstFailed,
+    compile_each,
+    paged_document,
+    stop_all,
+)
 from ttuplan.render.plan_json import plan_json
 from ttuplan.render.rosters import Rosters, back_matter, rosters_view
 from ttuplan.render.words import CatalogueError, Words
@@ -228,7 +235,7 @@ def _pdf_writers(
     rosters: Rosters,
     words: Words,
     typst_source: Callable[..., bytes],
-    compile_parts: Callable[..., Generator[bytes, None, None]],
+    compile_parts: Compile,
 ) -> tuple[Writer, Writer]:
     """The briefing's and the rosters' PDF writers."""
     # A regency's back matter is compiled first and alone (its length gives every page

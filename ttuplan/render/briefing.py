@@ -13,15 +13,14 @@ from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.domain import children, guards_in_force
-from ttuplan.duties import shifts_of
 from ttuplan.records import dataclass
 from ttuplan.render.common import (
     Labels,
     PostView,
     deployment_phases,
     force_figures,
+    phase_shifts,
     post_views,
-    shift_hours,
 )
 from ttuplan.render.escape import Svg, Trusted
 from ttuplan.render.words import Words, zone_name
@@ -531,9 +530,7 @@ def _figures(
     return PhaseFigures(
         label=phase.label,
         period=words.period(phase.start, phase.end),
-        shifts=", ".join(
-            f"{s.name} {shift_hours(words, s)}" for s in shifts_of(labels.plan, phase)
-        ),
+        shifts=", ".join(phase_shifts(labels, words, phase)),
         posts=len(deployment.posts),
         forces=force_figures(labels, deployment),
         held=sum(h.people for h in deployment.holds),
@@ -697,10 +694,7 @@ def _phase(labels: Labels, phase: m.Phase, deployment: PhaseDeployment, words: W
         period=words.period(phase.start, phase.end),
         guards=tuple(guards),
         muster=muster,
-        shifts=tuple(
-            f"{s.name} {words.time(s.start)}–{words.time(s.end)}"
-            for s in shifts_of(labels.plan, phase)
-        ),
+        shifts=phase_shifts(labels, words, phase),
         posts=len(deployment.posts),
         people=tuple(people.items()),
     )

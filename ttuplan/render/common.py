@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from ttuplan import model as m
 from ttuplan.deployment import Deployment, PhaseDeployment, Post
 from ttuplan.domain import commands, escalating_forces
+from ttuplan.duties import shifts_of
 from ttuplan.records import dataclass
 from ttuplan.render.words import Words
 
@@ -235,6 +236,11 @@ def deployment_phases(
 def shift_hours(words: Words, shift: m.Shift) -> str:
     """A shift's hours as every document writes them (`06.00` to `18.00`, an en dash)."""
     return f"{words.time(shift.start)}–{words.time(shift.end)}"
+
+
+def phase_shifts(labels: Labels, words: Words, phase: m.Phase) -> tuple[str, ...]:
+    """The phase's shifts as every document lists them: a name, then `shift_hours`."""
+    return tuple(f"{s.name} {shift_hours(words, s)}" for s in shifts_of(labels.plan, phase))
 
 
 def force_figures(

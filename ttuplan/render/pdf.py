@@ -185,7 +185,7 @@ class Mark:
 
 def outline(pdf: bytes) -> list[tuple[int, str, int]]:
     """The part's own bookmarks: (depth from 0, title, page from 1), in order."""
-    return _read(pdf).marks
+    return read_part(pdf).marks
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +199,8 @@ class _Read:
     data: bytes
 
 
-def _read(pdf: bytes) -> _Read:
+def read_part(pdf: bytes) -> _Read:
+    """A part read once by pypdf: its pages, its bookmarks, its reader."""
     import pypdf
 
     reader = pypdf.PdfReader(io.BytesIO(pdf))
@@ -269,7 +270,9 @@ class _Merge:
 
 class _Unusual(Exception):
     """A part not in the plain form `_copy_bytes` copies (an object stream, a
-    generation other than 0, a reference to no object): copied through pypdf."""
+    generation other than 0, a reference to no object, an offset that points at another
+    object, an object without `endobj`, a string before stream data): copied through
+    pypdf."""
 
 
 # An indirect reference `12 0 R`, not part of a name or a number before it.
@@ -560,15 +563,16 @@ def paged_document(
     estimated pages), compiled in parts of about PART_PAGES pages and merged with one
     outline: `groups` (title, first sheet) over the sheets, `sections` (title, first
     block) over the blocks. `compile_parts` yields each part's PDF in order as it is
-    made (`compile_each`), and each is merged into `out` (seekable) while the next ones
-    compile.
+    made (`compile_each`), and each is merged into `out` (seekable, written from its
+    start) while the next ones compile.
 
     Page numbers and the total every page prints must be known before a part is
     compiled. A part's page count does not depend on its numbers, so the back matter,
     whose length only layout tells, is compiled first when it is one part (its own last
-    page is the total), else once to count its pages and again with them; then the
-    cover and the sheets. A cover or sheet that runs over is found from the bookmarks
-    and everything worked out again, `out` written anew (at most twice)."""
+    page is the total), else once to count its pages; then the cover, the back matter's
+    parts with their numbers (when there are several) and the sheets. A cover or sheet
+    that runs over is found from the bookmarks and everything worked out again, `out`
+    written anew (at most twice)."""
     gc.freeze()  # see _let_go
     try:
         _paged(render, compile_parts, sheets, groups, blocks, sections, title, author, out)
@@ -585,9 +589,9 @@ class _Attempt:
     cover: int
     back: list[int]
     last: bool  # taken as it is: a document with a wrong number or two
-    found: list[int] = field(default_factory=list)
-    found_cover: int = 0
-    found_back: list[int] = field(default_factory=list)
+    found: list[int] = field(init=False)
+    found_cover: int = field(init=False)
+    found_back: list[int] = field(init=False)
     titles: list[str] = field(default_factory=list)  # each sheet's bookmark
     back_marks: list[list[tuple[int, str, int]]] = field(default_factory=list)
     ids: dict[Key, list[int]] = field(default_factory=dict)  # the pages merged, by part
@@ -633,13 +637,12 @@ def _paged(
     author: str,
     out: BinaryIO,
 ) -> None:
-    begin = out.tell()
     back_parts = _chunks(blocks)
     chunks = [(a, min(PART_PAGES, sheets - a)) for a in range(0, sheets, PART_PAGES)]
     lengths = [1] * sheets  # pages per sheet, as predicted, then as found
     cover = 1
     back_pages: list[int] | None = None  # pages per back-matter part, once known
-    alone: bytes | None = None  # the back matter compiled alone, with its final numbers
+    alone: _Read | None = None  # the back matter compiled alone, with its final numbers
     for attempt in range(3):
         starts = [cover + 1 + sum(lengths[:i]) for i in range(sheets)]
         back_first = cover + sum(lengths) + 1
@@ -661,13 +664,13 @@ def _paged(
             back_pages, alone = _count_back(part, compile_parts, back_parts, back_first)
         total = back_first - 1 + sum(back_pages)
         firsts = [back_first + sum(back_pages[:k]) for k in range(len(back_parts))]
-        out.seek(begin)
+        out.seek(0)
         out.truncate()
         merged = _Merge(out)
         now = _Attempt(lengths, cover, back_pages, last=attempt == 2)
         todo = [("cover", 0, 0, 1)]
         if alone is not None:  # made already, with these very numbers
-            now.add("back", 0, len(blocks), _read(alone), merged)
+            now.add("back", 0, len(blocks), alone, merged)
             alone = None  # another attempt compiles it again, with its new numbers
         else:
             todo += [("back", a, n, f) for (a, n), f in zip(back_parts, firsts, strict=True)]
@@ -676,7 +679,7 @@ def _paged(
         with closing(compile_parts(sources)) as made:
             for (kind, a, n, _), data in zip(todo, made, strict=True):
                 _let_go()  # the part before: its reader's objects are in reference cycles
-                now.add(kind, a, n, _read(data), merged)
+                now.add(kind, a, n, read_part(data), merged)
         if now.kept:
             break
         lengths, cover, back_pages = now.found, now.found_cover, now.found_back
@@ -698,20 +701,21 @@ def _count_back(
     compile_parts: Compile,
     back_parts: list[tuple[int, int]],
     back_first: int,
-) -> tuple[list[int], bytes | None]:
-    """The pages of each back-matter part, and the one part when there is one: compiled
+) -> tuple[list[int], _Read | None]:
+    """The pages of each back-matter part, and the one part, read, when there is one: compiled
     alone (up to twice a part: nothing beside), with its final numbers, its own last
     page the total. More parts are compiled to count their pages only: the numbers do
     not change the layout."""
     if len(back_parts) == 1:
-        [alone] = compile_parts([part("back", *back_parts[0], back_first)], alone=True)
-        return [_read(alone).pages], alone
+        [data] = compile_parts([part("back", *back_parts[0], back_first)], alone=True)
+        alone = read_part(data)
+        return [alone.pages], alone
     pages: list[int] = []
     if back_parts:
         with closing(compile_parts([part("back", a, n) for a, n in back_parts])) as made:
             for data in made:
                 _let_go()
-                pages.append(_read(data).pages)
+                pages.append(read_part(data).pages)
     return pages, None
 
 

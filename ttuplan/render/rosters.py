@@ -22,6 +22,7 @@ from ttuplan.render.common import (
     deployment_phases,
     force_figures,
     guarding_units,
+    phase_shifts,
     post_views,
     shift_hours,
 )
@@ -449,9 +450,7 @@ def _phase_total(
     return PhaseTotal(
         label=phase.label,
         period=words.period(phase.start, phase.end),
-        shifts=", ".join(
-            f"{s.name} {shift_hours(words, s)}" for s in shifts_of(labels.plan, phase)
-        ),
+        shifts=", ".join(phase_shifts(labels, words, phase)),
         posts=len(deployment.posts),
         people=force_figures(labels, deployment),
         reserve=sum(h.people for h in deployment.holds),
@@ -595,6 +594,7 @@ def _reserve_sheet(
     edges: dict[str, str],
     tasks: tuple[str, ...],
 ) -> ReserveSheet:
+    whole_phase = _hours_of(words, (), phase)  # a reserve stands by for the whole phase
     return ReserveSheet(
         label=label,
         what=what,
@@ -605,8 +605,7 @@ def _reserve_sheet(
         report=f"{when(words, start, zone)} · {where or words('at_own_unit')}",
         people=people,
         members=tuple(
-            _place(n, x, labels, words, _hours_of(words, (), phase))
-            for n, x in enumerate(members, start=1)
+            _place(n, x, labels, words, whole_phase) for n, x in enumerate(members, start=1)
         ),
         commander=contact.commander,
         callsign=contact.callsign,
