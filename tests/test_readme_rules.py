@@ -781,6 +781,32 @@ def test_then_the_fewest_hours_then_the_first_in_the_table(tmp_path: Path) -> No
     assert [crew(result, p) for p in ("p1", "p2")] == [[("", "Ani", True)], [("", "Budi", True)]]
 
 
+def test_the_fewest_hours_come_before_the_least_senior(tmp_path: Path) -> None:
+    """README, Rostering: "the fewest hours on duty so far; then the least senior": a
+    12-hour guard of 1 on two days with Ani (Bripda) and Budi (Iptu). Ani, the least
+    senior, takes the first day; Budi, with no hours yet, the second, though Ani is the
+    least senior and rested by then."""
+    result = checked(
+        tmp_path,
+        KPU
+        + """
+        unit u "U" {
+          force polri
+          strength 2
+          covers d1
+          final
+        }
+        personnel "personel.csv"
+        guard kpu with 1 polri
+        phase p1 "Satu" 2024-02-14 06:00 .. 2024-02-14 18:00
+        phase p2 "Dua" 2024-02-15 06:00 .. 2024-02-15 18:00
+        """,
+        files={"personel.csv": "nrp,name,rank,unit\n80010001,Budi,IPTU,u\n80010002,Ani,BRIPDA,u\n"},
+    )
+    assert result.diagnostics == ()
+    assert [crew(result, p) for p in ("p1", "p2")] == [[("", "Ani", True)], [("", "Budi", True)]]
+
+
 def test_then_the_least_senior(tmp_path: Path) -> None:
     """README, Rostering: "then the least senior (places are filled from the bottom up, so
     officers stay free to lead): *a guard of 1 with Ani (Iptu) and Budi (Bripda) listed, in
@@ -1743,8 +1769,8 @@ ELSEWHERE = {
         "test_a_phase_guard_replaces_the_top_level_guard_of_its_kind",
     ),
     "pagi (06-18) and malam (18-06) need 2 each; P1 and P2 may take either, P3 and P4 only "
-    "pagi; in table order P1 and P2 take pagi and malam is left to nobody; solved at once, "
-    "P3 and P4 take pagi and P1 and P2 malam": (
+    "pagi, all of one rank; in table order P1 and P2 take pagi and malam is left to nobody; "
+    "solved at once, P3 and P4 take pagi and P1 and P2 malam": (
         "tests.test_roster",
         "test_where_the_greedy_order_leaves_a_place_the_solver_fills_it",
     ),

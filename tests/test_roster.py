@@ -222,9 +222,9 @@ def test_a_unit_resting_after_one_phase_gives_the_next_to_another_unit() -> None
 
 def test_where_the_greedy_order_leaves_a_place_the_solver_fills_it() -> None:
     """Two crews of two (pagi 06-18, malam 18-06); P1 and P2 may take any shift, P3 and P4
-    only `pagi` (the table's `shift` column). In table order P1 and P2 would take pagi and
-    leave malam to nobody (P1 and P2 within their rest, P3 and P4 pagi only); solved as a
-    whole, P3 and P4 take pagi and P1 and P2 malam."""
+    only `pagi` (the table's `shift` column), all of one rank. In table order P1 and P2
+    would take pagi and leave malam to nobody (P1 and P2 within their rest, P3 and P4 pagi
+    only); solved as a whole, P3 and P4 take pagi and P1 and P2 malam."""
     people = [person(1), person(2), person(3, shifts=("pagi",)), person(4, shifts=("pagi",))]
     plan = guard_plan(people=people, shifts=(shift("pagi", 6, 18), shift("malam", 18, 6)))
     deployment, problems = deploy(plan)

@@ -8,10 +8,12 @@ by the standard decorator without `__repr__` and `__eq__` (nor, with them, `__ha
 and is given the three as shared functions over its fields, which behave as the ones the
 standard library writes: the same repr, equality only with an instance of the very same
 class comparing the fields that compare (as tuples), the hash of those fields as a tuple;
-a method the class defines itself is kept. That halves the time to define it. Anything
-else (not frozen, `order`, `unsafe_hash`, `repr=False`, `eq=False`) goes to the standard
-decorator as it is. The class is a dataclass in every other respect (`fields`,
-`replace`, `asdict`, pickling, frozen, slots).
+a method the class defines itself is kept. That takes about a third off the time to
+define it (importing what `check` needs: 80 ms before, 64 ms after). Anything else (not
+frozen, `order`, `unsafe_hash`, `repr=False`, `eq=False`) goes to the standard decorator
+as it is. The class is a dataclass in every other respect (`fields`, `replace`,
+`asdict`, pickling, frozen, slots) but one: its `__dataclass_params__` says `repr=False,
+eq=False`, as the standard decorator was asked.
 """
 
 from __future__ import annotations
