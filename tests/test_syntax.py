@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
 from ttuplan.parse import parse
@@ -118,14 +120,16 @@ def test_mistake_is_reported_in_words(
         assert "__ANON" not in text and "RBRACE" not in text and "$END" not in text
 
 
+THREE_ERRORS = (
+    "force polri Polri\n"  # unquoted label
+    'unit a "A" {\n  strenght 4\n  force polri\n}\n'  # misspelled statement
+    'kind tps "TPS"\n'
+    'unit b "B" {\n  force polri\n  parent = a\n}\n'  # stray `=`
+)
+
+
 def test_three_independent_errors_are_all_reported() -> None:
-    source = (
-        "force polri Polri\n"  # unquoted label
-        'unit a "A" {\n  strenght 4\n  force polri\n}\n'  # misspelled statement
-        'kind tps "TPS"\n'
-        'unit b "B" {\n  force polri\n  parent = a\n}\n'  # stray `=`
-    )
-    result = parse(source, "t.ttup")  # as found: the Reporter orders them
+    result = parse(THREE_ERRORS, "t.ttup")  # as found: the Reporter orders them
     assert sorted((d.span.line, d.code.id) for d in result.diagnostics if d.span) == [
         (1, "TP106"),
         (3, "TP105"),
@@ -133,6 +137,17 @@ def test_three_independent_errors_are_all_reported() -> None:
     ]
     # The declarations without errors are still in the tree.
     assert [c.data for c in result.tree.children] == ["kind", "unit"]
+
+
+def test_the_errors_are_reported_in_source_order(tmp_path: Path) -> None:
+    """`parse` gives its errors as found (TP107 at line 9 before TP106 at line 1); what a
+    user sees, through the Reporter, is in the order of the source."""
+    from ttuplan.api import load_plan
+
+    (tmp_path / "plan.ttup").write_text(THREE_ERRORS, encoding="utf-8")
+    result = load_plan(str(tmp_path / "plan.ttup"))
+    found = [(d.code.id, d.span.line) for d in result.diagnostics if d.span]
+    assert found == [("TP106", 1), ("TP105", 3), ("TP107", 9)]
 
 
 def test_one_mistake_is_not_echoed_by_the_lines_after_it() -> None:
