@@ -340,3 +340,12 @@ def test_the_briefing_says_what_breaks_if_a_reserve_is_committed(tmp_path: Path)
         "| Calling System (Sprin, 220 personel Polsek) | 220 | nothing (it stands at no post) |",
         "| Brimob Polda NTT (BKO) | 25 | nothing |",
     ]
+
+
+def test_an_unknown_scope_is_refused_by_the_api() -> None:
+    """`check_plan(..., "reserve")` (a misspelt scope) analysed the required losses only,
+    silently; the API now says which scopes there are."""
+    from ttuplan.api import check_plan
+
+    with pytest.raises(ValueError, match=r"one of required, reserves, all, not 'reserve'"):
+        check_plan("plans/ttu-pemilu-2024", "reserve")

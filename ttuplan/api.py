@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ttuplan import progress
-from ttuplan.constants import ENTRY_NAME, REQUIRED, RESERVES
+from ttuplan.constants import CONTINGENCY_SCOPES, ENTRY_NAME, REQUIRED, RESERVES
 from ttuplan.deployment import Deployment
 from ttuplan.diagnostics.model import Diagnostic, Severity
 from ttuplan.model import Plan
@@ -182,6 +182,10 @@ def check_plan(path: str, contingency: str = REQUIRED, reader: Reader | None = N
     from ttuplan.check import check
     from ttuplan.gcpause import paused_gc
 
+    if contingency not in CONTINGENCY_SCOPES:  # a caller's mistake, not the plan's
+        raise ValueError(
+            f"contingency: one of {', '.join(CONTINGENCY_SCOPES)}, not {contingency!r}"
+        )
     with paused_gc():  # one pause for both: see gcpause
         with progress.part(0.0, 0.5):
             loaded = _load(path, reader)

@@ -225,8 +225,7 @@ def _check_id(
     if first is None and declared is not None:
         first = declared.span
     if first is not None:
-        again = first
-        table.report(line, "id", duplicate_id, site_id, again)
+        table.report(line, "id", duplicate_id, site_id, first)
         return False
     return True
 

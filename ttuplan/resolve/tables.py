@@ -28,8 +28,9 @@ from ttuplan.records import dataclass
 from ttuplan.resolve.names import Symbols, suggest
 from ttuplan.source import SourceMap, Span
 
-# Fewer than the text report's 50, so that the closing "... and N more bad rows" shows.
 P = ParamSpec("P")
+
+# Fewer than the text report's 50, so that the closing "... and N more bad rows" shows.
 MAX_ROW_PROBLEMS = 40
 MAX_HEADER_PROBLEMS = 10  # unknown or repeated columns listed one by one, then counted
 ID_PATTERN = re.compile(r"[a-z_][a-z0-9_]*")
