@@ -431,14 +431,9 @@ def losses(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP410 for a loss the plan must survive and does not; TP411 (with `--contingency`)
     for any other loss that breaks it."""
     everything = allocation.contingency_scope == ALL
-    statements = plan.info.survive
     for loss in allocation.deployment.contingency:
-        if not loss.breaks:
-            continue
-        if loss.must_survive:
-            yield _diagnostic(plan, loss, statements)
-        elif everything:
-            yield _diagnostic(plan, loss, ())
+        if loss.breaks and (loss.must_survive or everything):
+            yield _diagnostic(plan, loss)
 
 
 def describe(plan: m.Plan, loss: Loss) -> list[str]:
@@ -480,14 +475,15 @@ def headline(loss: Loss) -> str:
     return f"without `{loss.resource}` ({loss.label}, {held} {loss.people})"
 
 
-def _diagnostic(plan: m.Plan, loss: Loss, statements: tuple[m.Survive, ...]) -> Diagnostic:
-    """TP410 for a loss the plan must survive (`statements` say so), else TP411."""
+def _diagnostic(plan: m.Plan, loss: Loss) -> Diagnostic:
+    """TP410 for a loss the plan must survive, pointing at the `survive` that says so;
+    else TP411."""
     parts = describe(plan, loss)
-    kinds = {"rayon": "rayon", "pool": "pool", "unit": "unit"}
+    statements = plan.info.survive if loss.must_survive else ()
     related = [
         Label(span=s.span, message="the plan must survive this loss")
         for s in statements
-        if loss.resource in s.names or kinds[loss.kind] in s.kinds
+        if loss.resource in s.names or loss.kind in s.kinds
     ][:1]
     for s in loss.stranded[:1]:
         site = next((x for x in plan.sites if x.id == s.sites[0]), None)
