@@ -95,27 +95,38 @@ def shift_overlaps(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]
 def double_booked(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     """TP605: a person on two shifts that are on duty at the same moment; TP606: a person
     on a shift no phase has."""
-    worked: dict[str, list[tuple[m.Phase, m.Shift]]] = {}
-    for phase in plan.phases:
-        if phase.start < phase.end:
-            for shift in shifts_of(plan, phase):
-                worked.setdefault(shift.name, []).append((phase, shift))
+    worked = _worked(plan)
     names = {s.name for p in plan.phases for s in shifts_of(plan, p)}
     for person in plan.personnel:
         for name in person.shifts:
             if name not in names:
                 known = ", ".join(f"`{n}`" for n in sorted(names)) or "none"
-                yield unknown_shift(person.span, f"{person.name} ({person.nrp})", name, known)
+                yield unknown_shift(person.span, _who(person), name, known)
         duties = [o for name in dict.fromkeys(person.shifts) for o in worked.get(name, ())]
         clash = _first_clash(duties)
         if clash is not None:
             (p1, s1), (p2, s2) = clash
             yield double_booked_diagnostic(
                 person.span,
-                f"{person.name} ({person.nrp})",
+                _who(person),
                 (s1.name, p1.name, s1.span),
                 (s2.name, p2.name, s2.span),
             )
+
+
+def _who(person: m.Person) -> str:
+    """A person as the time rules name them: `Ani (80010001)`."""
+    return f"{person.name} ({person.nrp})"
+
+
+def _worked(plan: m.Plan) -> dict[str, list[tuple[m.Phase, m.Shift]]]:
+    """Each shift name and the (phase, shift) it is worked in, phases that last only."""
+    worked: dict[str, list[tuple[m.Phase, m.Shift]]] = {}
+    for phase in plan.phases:
+        if phase.start < phase.end:
+            for shift in shifts_of(plan, phase):
+                worked.setdefault(shift.name, []).append((phase, shift))
+    return worked
 
 
 def _first_clash(
@@ -195,11 +206,10 @@ def people_rest(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
     in every phase that has them: what the table says of a person holds whether or not
     the phase has posts."""
     rest = plan.info.rest_minutes
-    worked: dict[str, list[Duty]] = {}
-    for phase in plan.phases:
-        if phase.start < phase.end:
-            for shift in shifts_of(plan, phase):
-                worked.setdefault(shift.name, []).append(Duty.of(phase, shift))
+    worked = {
+        name: [Duty.of(phase, shift) for phase, shift in held]
+        for name, held in _worked(plan).items()
+    }
     for person in plan.personnel:
         duties = [d for name in dict.fromkeys(person.shifts) for d in worked.get(name, ())]
         found = _too_close(duties, rest)
@@ -208,7 +218,7 @@ def people_rest(plan: m.Plan, allocation: Allocation) -> Iterable[Diagnostic]:
         first, second, (ends, starts) = found
         yield person_rest_too_short(
             person.span,
-            f"{person.name} ({person.nrp})",
+            _who(person),
             _hours((starts - ends) // _MIN),
             _hours(rest),
             (first.name, moment(ends), second.name, moment(starts)),
