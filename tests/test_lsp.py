@@ -564,7 +564,7 @@ def test_a_large_plans_last_check_is_released_while_the_next_runs(
 
     def spy(path: str, reader: workspace.Reader) -> workspace.CheckResult:
         held_during.append(session.plans[entry].result.plan)
-        return check_plan(path, reader)
+        return check_plan(path, reader=reader)
 
     monkeypatch.setattr(workspace, "check_plan", spy)
     again = session.check(entry)

@@ -46,9 +46,8 @@ def load_personnel(
                 row.line,
                 column,
                 bad_cell,
-                "empty",
+                "empty-person",
                 what=column,
-                fix="every person needs an NRP and a name",
             )
             continue
         if nrp in seen:

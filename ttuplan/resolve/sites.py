@@ -190,9 +190,8 @@ def _slow_row(
             row.line,
             missing,
             bad_cell,
-            "empty",
+            "empty-coordinate",
             what=missing,
-            fix="give both lat and lon, or leave both empty",
         )
         lat_ok = False
     if not (ok and voters_ok and lat_ok and lon_ok):

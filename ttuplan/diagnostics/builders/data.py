@@ -141,20 +141,23 @@ def unknown_name_in_table(
     )
 
 
-BadCell = Literal["not", "empty", "id", "yes-no"]
+BadCell = Literal["not", "empty-person", "empty-coordinate", "id", "yes-no"]
 
 
-def bad_cell(
-    span: Span, case: BadCell, text: str = "", *, what: str = "", fix: str = ""
-) -> Diagnostic:
-    """The cell's `text` is not `what`; the cell of column `what` is empty (`fix`: what to
-    do); a site id `text` not snake_case; `text` not yes or no."""
+def bad_cell(span: Span, case: BadCell, text: str = "", *, what: str = "") -> Diagnostic:
+    """The cell's `text` is not `what`; a person's cell of column `what` (nrp, name) is
+    empty, or a site's coordinate `what` (lat, lon) without the other; a site id `text`
+    not snake_case; `text` not yes or no."""
     match case:
         case "not":
             message, label = f"`{text[:40]}` is not {what}", f"not {what}"
             fix = f"write {what}, or leave the cell empty"
-        case "empty":
+        case "empty-person":
             message, label = f"the {what} cell is empty", "empty"
+            fix = "every person needs an NRP and a name"
+        case "empty-coordinate":
+            message, label = f"the {what} cell is empty", "empty"
+            fix = "give both lat and lon, or leave both empty"
         case "id":
             message, label = f"the id `{text[:40]}` is not snake_case", "not snake_case"
             fix = "ids are lower-case letters, digits and underscores: `tps_001_bokon`"
